@@ -1,0 +1,1 @@
+"""Channels: thin adapters between a messenger and the core."""

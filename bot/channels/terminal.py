@@ -1,0 +1,91 @@
+"""The terminal chat: the core over input() and print(). Works with piped stdin too."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from bot.core.dialogue import Outcome, Reply, Responder
+from bot.core.knowledge import LANGUAGES
+from bot.core.phrases import phrase
+
+QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit", "bye!"})
+TOPICS_WORDS = frozenset({"topics", "/topics", "topic", "sujets", "temas"})
+
+
+class TerminalChat:
+    """One conversation in a terminal, bound to one posting."""
+
+    def __init__(
+        self,
+        responder: Responder,
+        posting: str | None = None,
+        read: Callable[[str], str] = input,
+        write: Callable[[str], None] = print,
+        interactive: bool | None = None,
+    ) -> None:
+        self._responder = responder
+        self._posting = responder.knowledge.posting(posting).slug
+        self._read = read
+        self._write = write
+        self._interactive = sys.stdin.isatty() if interactive is None else interactive
+        self._lang = "en"
+        self._choices: list[str] = []
+
+    def run(self) -> None:
+        """Chat until 'quit' or end of input."""
+        self._write(self._responder.greeting(self._lang, self._posting))
+        self._show_topics()
+        self._write(phrase("chat_help", self._lang))
+        while True:
+            try:
+                line = self._read("> " if self._interactive else "")
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not self._interactive:
+                self._write(f"> {line}")
+            if line.strip().casefold() in QUIT_WORDS:
+                break
+            self.handle(line)
+        self._write(phrase("goodbye", self._lang))
+
+    def handle(self, line: str) -> None:
+        """React to one line typed by the candidate."""
+        text = line.strip()
+        if text.casefold() in TOPICS_WORDS:
+            self._show_topics()
+        elif text.isdigit() and self._choices:
+            self._pick(int(text))
+        else:
+            self._show(self._responder.reply(text, self._posting, self._lang))
+
+    def _pick(self, number: int) -> None:
+        if number == 0 or number > len(self._choices):
+            self._choices = []
+            self._write(phrase("fallback", self._lang))
+            return
+        topic = self._choices[number - 1]
+        self._choices = []
+        self._show(self._responder.answer_topic(topic, self._lang, self._posting))
+
+    def _show_topics(self) -> None:
+        titles = self._responder.topic_titles(self._lang, self._posting)
+        self._choices = [topic for topic, _ in titles]
+        self._write(phrase("topics", self._lang))
+        self._write("\n".join(f"  {i}. {title}" for i, (_, title) in enumerate(titles, 1)))
+
+    def _show(self, reply: Reply) -> None:
+        if reply.lang in LANGUAGES:
+            self._lang = reply.lang
+        self._write(reply.text if reply.outcome is not Outcome.CLARIFY else self._clarify(reply))
+
+    def _clarify(self, reply: Reply) -> str:
+        self._choices = list(reply.suggestions)
+        posting = self._responder.knowledge.posting(self._posting)
+        lines = [phrase("clarify", reply.reply_lang)]
+        lines += [
+            f"  {i}. {posting.topic(t).text(reply.reply_lang).title}"
+            for i, t in enumerate(reply.suggestions, 1)
+        ]
+        lines.append(f"  0. {phrase('none_of_these', reply.reply_lang)}")
+        return "\n".join(lines)

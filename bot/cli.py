@@ -1,0 +1,154 @@
+"""Command line: `python -m bot run|chat|ask|eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.core.dialogue import Responder
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEVSET = Path("tests/data/devset.tsv")
+OFF_TOPIC_DIR = Path("tests/data/third_party")
+# Third-party off-topic files and the language they are written in.
+OFF_TOPIC_FILES = {
+    "clinc150_oos_val.txt": "en",
+    "clinc150_inscope_val.txt": "en",
+    "ha_fr_dev.txt": "fr",
+    "ha_es_dev.txt": "es",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m bot` and the `hirebot` script."""
+    settings = Settings()
+    args = _parser(settings).parse_args(argv)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    try:
+        return int(args.func(args, settings) or 0)
+    except KnowledgeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+def _parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.set_defaults(func=_run)
+    sub = parser.add_subparsers(title="commands")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--knowledge",
+            type=Path,
+            default=settings.knowledge,
+            help="knowledge folder (default: $BOT_KNOWLEDGE or knowledge/)",
+        )
+        p.add_argument(
+            "--posting",
+            default=settings.posting,
+            help="posting slug (default: $BOT_POSTING or the default posting)",
+        )
+        return p
+
+    command(
+        "run", "Serve Telegram if TELEGRAM_BOT_TOKEN is set, else the terminal chat."
+    ).set_defaults(func=_run)
+    command("chat", "Chat with the bot in this terminal.").set_defaults(func=_chat)
+
+    ask = command("ask", "Answer questions from the arguments, or one per stdin line.")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("question", nargs="*", help="the question (joined with spaces)")
+    ask.set_defaults(func=_ask)
+
+    ev = command("eval", "Measure accuracy and out-of-scope rejection on labelled questions.")
+    ev.add_argument("--devset", type=Path, default=DEVSET)
+    ev.add_argument("--off-topic-dir", type=Path, default=OFF_TOPIC_DIR)
+    ev.add_argument("--misses", type=int, default=0, metavar="N", help="list N misses per group")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument(
+        "--tune",
+        action="store_true",
+        help="choose thresholds by cross-validation on the knowledge base",
+    )
+    ev.set_defaults(func=_eval)
+    return parser
+
+
+def _responder(args: argparse.Namespace) -> Responder:
+    knowledge = load_knowledge(args.knowledge, args.posting)
+    return Responder(knowledge)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if not hasattr(args, "knowledge"):
+        args.knowledge, args.posting = settings.knowledge, settings.posting
+    if settings.telegram_bot_token is not None:
+        print(
+            "TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet: "
+            "starting the terminal chat instead.",
+            file=sys.stderr,
+        )
+    else:
+        print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.", file=sys.stderr)
+    return _chat(args, settings)
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.terminal import TerminalChat
+
+    TerminalChat(_responder(args), args.posting).run()
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    responder = _responder(args)
+    questions = (
+        [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in sys.stdin)
+    )
+    for question in questions:
+        reply = responder.reply(question, args.posting)
+        if args.json:
+            print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
+        else:
+            detail = reply.topic or ", ".join(reply.suggestions) or "-"
+            print(
+                f"[{reply.outcome.value} {detail} {reply.confidence:.2f} {reply.lang}] {question}"
+            )
+            print(reply.text, end="\n\n", flush=True)
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import evaluate, format_report, read_devset
+
+    responder = _responder(args)
+    if args.tune:
+        from bot.tuning import tune
+
+        print(tune(responder.knowledge.posting(args.posting), _off_topic(args)))
+        return 0
+    report = evaluate(responder, read_devset(args.devset), _off_topic(args))
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(format_report(report, args.misses))
+    return 0
+
+
+def _off_topic(args: argparse.Namespace) -> dict[str, list]:
+    from bot.evaluation import read_off_topic
+
+    return {
+        name: read_off_topic(args.off_topic_dir / name, lang)
+        for name, lang in OFF_TOPIC_FILES.items()
+        if (args.off_topic_dir / name).exists()
+    }

@@ -1,0 +1,1 @@
+"""Channel-agnostic core: knowledge base, text handling, matcher and dialogue decision."""

@@ -1,0 +1,218 @@
+"""The dialogue decision: answer, ask "did you mean", or fall back to a recruiter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting
+from bot.core.language import LanguageDetector
+from bot.core.matcher import Match, Matcher
+from bot.core.phrases import phrase
+from bot.core.text import clean, fold, words
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Decision thresholds on match scores (0..1).
+
+    Chosen on data by `python -m bot eval --tune`; see README, "Thresholds".
+    """
+
+    answer: float = 0.40
+    margin: float = 0.08
+    clarify: float = 0.30
+    # The out-of-scope probes win when they score at least this close to the best topic.
+    out_of_scope_margin: float = 0.0
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+MAX_PARTS = 4
+MAX_SUGGESTIONS = 3
+# Clauses of a two-part question: "is it remote and what's the salary?"
+_PART_SEPARATORS = re.compile(
+    r"[?;,&+\n]|\b(?:and|also|plus|et|aussi|ainsi que|y|e|tambien|ademas|asi como)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with one question, before any text is written."""
+
+    outcome: Outcome
+    topics: tuple[str, ...]
+    confidence: float
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A reply as plain data; channels turn it into messages and buttons."""
+
+    question: str
+    lang: str
+    reply_lang: str
+    outcome: Outcome
+    topics: tuple[str, ...]
+    confidence: float
+    text: str
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def topic(self) -> str | None:
+        return self.topics[0] if self.outcome is Outcome.ANSWER and self.topics else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "topic": self.topic,
+            "topics": list(self.topics),
+            "outcome": self.outcome.value,
+            "confidence": round(self.confidence, 4),
+            "answer": self.text,
+            "suggestions": list(self.suggestions),
+        }
+
+
+def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decision:
+    """Turn topic scores into answer, clarify or fallback. Pure."""
+    best = match.best
+    if best is None:
+        return Decision(Outcome.FALLBACK, (), 0.0)
+    runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
+    if match.out_of_scope >= best.score - thresholds.out_of_scope_margin:
+        return Decision(Outcome.FALLBACK, (), best.score)
+    if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
+        return Decision(Outcome.ANSWER, (best.topic_id,), best.score)
+    if best.score >= thresholds.clarify:
+        floor = max(thresholds.clarify, best.score - 2 * thresholds.margin)
+        close = [c.topic_id for c in match.candidates[:MAX_SUGGESTIONS] if c.score >= floor]
+        if len(close) < 2 and len(match.candidates) > 1:
+            close = [c.topic_id for c in match.candidates[:2]]
+        return Decision(Outcome.CLARIFY, (), best.score, tuple(close))
+    return Decision(Outcome.FALLBACK, (), best.score)
+
+
+def split_parts(question: str) -> list[str]:
+    """The clauses of a question that may ask several things, at most MAX_PARTS."""
+    parts = [p for p in _PART_SEPARATORS.split(fold(question)) if words(p)]
+    return parts[:MAX_PARTS]
+
+
+class Responder:
+    """Answers questions about the postings of one knowledge base."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        detector: LanguageDetector | None = None,
+        thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    ) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds
+        self._detector = detector or LanguageDetector()
+        self._matchers = {slug: Matcher(p) for slug, p in knowledge.postings.items()}
+
+    def warm_up(self) -> None:
+        self._detector.warm_up()
+
+    def matcher(self, posting: str | None = None) -> Matcher:
+        return self._matchers[self.knowledge.posting(posting).slug]
+
+    def reply(
+        self, question: str, posting: str | None = None, lang_hint: str | None = None
+    ) -> Reply:
+        """Answer one question; never raises on any text."""
+        text = clean(question)
+        target = self.knowledge.posting(posting)
+        matcher = self._matchers[target.slug]
+        match = matcher.match(text)
+        lang = self._detector.detect(text, match.known_share, lang_hint)
+        reply_lang = lang if lang in LANGUAGES else "en"
+        if not words(text):
+            return self._reply(
+                question,
+                lang,
+                reply_lang,
+                Decision(Outcome.FALLBACK, (), 0.0),
+                phrase("empty", reply_lang),
+            )
+        decision = self._decide_parts(matcher, text, decide(match, self.thresholds))
+        body = self._render(target, decision, reply_lang)
+        if lang != reply_lang:
+            body = f"{phrase('other_language', reply_lang)}\n\n{body}"
+        return self._reply(question, lang, reply_lang, decision, body)
+
+    def answer_topic(self, topic_id: str, lang: str, posting: str | None = None) -> Reply:
+        """The answer to a topic picked from a list or a button."""
+        target = self.knowledge.posting(posting)
+        reply_lang = lang if lang in LANGUAGES else "en"
+        decision = Decision(Outcome.ANSWER, (topic_id,), 1.0)
+        return self._reply("", lang, reply_lang, decision, target.answer(topic_id, reply_lang))
+
+    def greeting(self, lang: str, posting: str | None = None) -> str:
+        target = self.knowledge.posting(posting)
+        reply_lang = lang if lang in LANGUAGES else "en"
+        return phrase(
+            "greeting", reply_lang, title=getattr(target.title, reply_lang), company=target.company
+        )
+
+    def topic_titles(self, lang: str, posting: str | None = None) -> list[tuple[str, str]]:
+        """(id, title) of the job topics a candidate can browse, small talk excluded."""
+        target = self.knowledge.posting(posting)
+        return [(t.id, t.text(lang).title) for t in target.topics if not t.is_smalltalk]
+
+    def _decide_parts(self, matcher: Matcher, text: str, whole: Decision) -> Decision:
+        parts = split_parts(text)
+        if len(parts) < 2:
+            return whole
+        answered: dict[str, float] = {}
+        for part in parts:
+            decision = decide(matcher.match(part), self.thresholds)
+            if decision.outcome is Outcome.ANSWER:
+                topic = decision.topics[0]
+                answered[topic] = max(answered.get(topic, 0.0), decision.confidence)
+        if any(not t.startswith("smalltalk.") for t in answered):
+            answered = {t: c for t, c in answered.items() if not t.startswith("smalltalk.")}
+        whole_is_job_answer = whole.outcome is Outcome.ANSWER and not whole.topics[0].startswith(
+            "smalltalk."
+        )
+        if len(answered) >= 2 or (len(answered) == 1 and not whole_is_job_answer):
+            return Decision(Outcome.ANSWER, tuple(answered), min(answered.values()))
+        return whole
+
+    @staticmethod
+    def _render(posting: Posting, decision: Decision, lang: str) -> str:
+        if decision.outcome is Outcome.ANSWER:
+            if len(decision.topics) == 1:
+                return posting.answer(decision.topics[0], lang)
+            return "\n\n".join(
+                f"{posting.topic(t).text(lang).title}\n{posting.answer(t, lang)}"
+                for t in decision.topics
+            )
+        if decision.outcome is Outcome.CLARIFY:
+            titles = [posting.topic(t).text(lang).title for t in decision.suggestions]
+            return "\n".join([phrase("clarify", lang), *(f"- {t}" for t in titles)])
+        return phrase("fallback", lang)
+
+    @staticmethod
+    def _reply(question: str, lang: str, reply_lang: str, decision: Decision, text: str) -> Reply:
+        return Reply(
+            question=question,
+            lang=lang,
+            reply_lang=reply_lang,
+            outcome=decision.outcome,
+            topics=decision.topics,
+            confidence=decision.confidence,
+            text=text,
+            suggestions=decision.suggestions,
+        )

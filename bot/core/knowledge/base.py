@@ -1,0 +1,223 @@
+"""Assemble validated files into postings: company topics, overridden per posting."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from bot.core.knowledge.problems import KnowledgeError, Problem
+from bot.core.knowledge.schema import (
+    LANGUAGES,
+    MAX_ANSWER_CHARS,
+    CompanyFile,
+    Localized,
+    PostingFile,
+    Topic,
+)
+from bot.core.knowledge.yaml_source import YamlDocument, read_yaml
+
+COMPANY_FILE = "company.yaml"
+POSTINGS_DIR = "postings"
+
+# Shown in place of a fact an admin has not filled in yet.
+M = TypeVar("M", CompanyFile, PostingFile)
+
+MISSING_FACT: Mapping[str, str] = {
+    "en": "(not published yet: a recruiter can give it to you, just type /human)",
+    "fr": "(pas encore publié : un recruteur peut vous le donner, tapez /human)",
+    "es": "(aún no publicado: un reclutador puede dártelo, escribe /human)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One job posting with every topic a conversation about it can reach."""
+
+    slug: str
+    company: str
+    title: Localized
+    facts: Mapping[str, str | None]
+    topics: tuple[Topic, ...]
+    out_of_scope: Mapping[str, tuple[str, ...]]
+    source_files: tuple[Path, ...]
+    _by_id: Mapping[str, Topic] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({t.id: t for t in self.topics}))
+
+    def topic(self, topic_id: str) -> Topic:
+        return self._by_id[topic_id]
+
+    def has_topic(self, topic_id: str) -> bool:
+        return topic_id in self._by_id
+
+    def answer(self, topic_id: str, lang: str) -> str:
+        """The topic's answer in `lang`, with the posting's facts filled in."""
+        template = self.topic(topic_id).text(lang).answer
+        missing = MISSING_FACT.get(lang, MISSING_FACT["en"])
+        values = {name: value or missing for name, value in self.facts.items()}
+        return template.format_map(values)
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """Every posting found in one knowledge folder; immutable once loaded."""
+
+    root: Path
+    postings: Mapping[str, Posting]
+    default_slug: str
+
+    def posting(self, slug: str | None = None) -> Posting:
+        """The posting `slug`, or the default one; KeyError if unknown."""
+        return self.postings[slug or self.default_slug]
+
+
+def load_knowledge(root: Path, default_posting: str | None = None) -> KnowledgeBase:
+    """Load and validate the whole folder; raise KnowledgeError listing every problem."""
+    problems: list[Problem] = []
+    company_path = root / COMPANY_FILE
+    company = _load_model(company_path, CompanyFile, problems) if company_path.exists() else None
+    posting_paths = sorted((root / POSTINGS_DIR).glob("*.y*ml")) if root.is_dir() else []
+    if not posting_paths:
+        problems.append(Problem(root, 1, 1, "", f"no posting files in {root / POSTINGS_DIR}"))
+    postings: dict[str, Posting] = {}
+    defaults: list[str] = []
+    for path in posting_paths:
+        loaded = _load_model(path, PostingFile, problems)
+        if loaded is None:
+            continue
+        doc, model = loaded
+        if model.posting.slug in postings:
+            problems.append(_at(doc, ("posting", "slug"), f"duplicate slug {model.posting.slug!r}"))
+            continue
+        postings[model.posting.slug] = _assemble(company, doc, model, problems)
+        if model.posting.default:
+            defaults.append(model.posting.slug)
+    if len(defaults) > 1:
+        problems.append(Problem(root, 1, 1, "posting.default", f"several defaults: {defaults}"))
+    if problems:
+        raise KnowledgeError(problems)
+    default_slug = default_posting or (defaults[0] if defaults else sorted(postings)[0])
+    if default_slug not in postings:
+        raise KnowledgeError([Problem(root, 1, 1, "", f"unknown posting {default_slug!r}")])
+    return KnowledgeBase(root, MappingProxyType(postings), default_slug)
+
+
+def _load_model(
+    path: Path, model: type[M], problems: list[Problem]
+) -> tuple[YamlDocument, M] | None:
+    doc, found = read_yaml(path)
+    problems.extend(found)
+    if doc is None or found:
+        return None
+    try:
+        parsed = model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(_explain(doc, error) for error in exc.errors())
+        return None
+    problems.extend(_check_topics(doc, parsed.topics))
+    return doc, parsed
+
+
+def _explain(doc: YamlDocument, error: Any) -> Problem:
+    loc = tuple(error["loc"])
+    line, col = doc.locate(loc)
+    field_name = _field_name(doc, loc)
+    message = error["msg"]
+    if error["type"] == "missing" and loc and loc[-1] in LANGUAGES:
+        message = f"missing translation {loc[-1]!r}"
+    elif error["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}"
+    return Problem(doc.file, line, col, field_name, message)
+
+
+def _field_name(doc: YamlDocument, loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            parts[-1] += f"[{part}]"
+            if loc[:i] == ("topics",):
+                topic = (doc.data or {}).get("topics") or []
+                topic_id = (
+                    topic[part].get("id")
+                    if part < len(topic) and isinstance(topic[part], dict)
+                    else None
+                )
+                if topic_id:
+                    parts[-1] += f"({topic_id})"
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _at(doc: YamlDocument, path: tuple[Any, ...], message: str) -> Problem:
+    line, col = doc.locate(path)
+    return Problem(doc.file, line, col, _field_name(doc, path), message)
+
+
+def _check_topics(doc: YamlDocument, topics: tuple[Topic, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, topic in enumerate(topics):
+        if topic.id in seen:
+            problems.append(_at(doc, ("topics", i, "id"), f"duplicate topic id {topic.id!r}"))
+        seen.add(topic.id)
+    return problems
+
+
+def _assemble(
+    company: tuple[YamlDocument, CompanyFile] | None,
+    doc: YamlDocument,
+    model: PostingFile,
+    problems: list[Problem],
+) -> Posting:
+    merged: dict[str, tuple[YamlDocument, int, Topic]] = {}
+    sources: list[Path] = []
+    out_of_scope: dict[str, tuple[str, ...]] = {lang: () for lang in LANGUAGES}
+    for source_doc, source in ([company] if company else []) + [(doc, model)]:
+        sources.append(source_doc.file)
+        for i, topic in enumerate(source.topics):
+            merged[topic.id] = (source_doc, i, topic)
+        for lang in LANGUAGES:
+            out_of_scope[lang] += getattr(source.out_of_scope, lang)
+    for topic_doc, i, topic in merged.values():
+        for j, related in enumerate(topic.related):
+            if related not in merged:
+                problems.append(
+                    _at(topic_doc, ("topics", i, "related", j), f"unknown topic {related!r}")
+                )
+        for lang in LANGUAGES:
+            path = ("topics", i, lang, "answer")
+            problems.extend(
+                _at(topic_doc, path, message)
+                for message in _check_answer(topic.text(lang).answer, model.facts)
+            )
+    return Posting(
+        slug=model.posting.slug,
+        company=model.posting.company,
+        title=model.posting.title,
+        facts=MappingProxyType(dict(model.facts)),
+        topics=tuple(topic for _, _, topic in merged.values()),
+        out_of_scope=MappingProxyType(out_of_scope),
+        source_files=tuple(sources),
+    )
+
+
+def _check_answer(answer: str, facts: Mapping[str, str | None]) -> list[str]:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(answer) if name is not None]
+    except ValueError as exc:
+        return [f"bad placeholder ({exc}); write {{{{ and }}}} for literal braces"]
+    unknown = [name for name in names if name not in facts]
+    if unknown:
+        return [f"unknown fact(s) {unknown}; declare them under 'facts:' in the posting"]
+    longest = max([len(v or "") for v in facts.values()] + [len(m) for m in MISSING_FACT.values()])
+    if len(answer) + len(names) * longest > MAX_ANSWER_CHARS:
+        return [f"answer may exceed {MAX_ANSWER_CHARS} characters once facts are filled in"]
+    return []

@@ -1,0 +1,73 @@
+"""Which language a candidate writes in.
+
+py3langid's n-gram model reads longer sentences well but guesses at one or two
+words ("hola", "remote?"). The knowledge base's own vocabulary is the better
+witness there, so both are combined, and a conversation's current language
+breaks ties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from bot.core.knowledge import LANGUAGES
+from bot.core.text import latin_share, words
+
+# Languages py3langid chooses among: ours plus the ones candidates may plausibly
+# write in, so that a German question is recognised as such.
+_CANDIDATES = (
+    *LANGUAGES,
+    *("de", "it", "pt", "nl", "ca", "ro", "pl", "sv", "da", "no", "fi", "cs", "tr", "id"),
+    *("ru", "uk", "ar", "zh", "ja", "ko", "el", "he", "hi", "th", "fa"),
+)
+# Minimum words and probability before another language overrides ours.
+_OTHER_MIN_WORDS = 3
+_OTHER_MIN_PROB = 0.9
+# Weight of the knowledge base's vocabulary against the n-gram model.
+_VOCABULARY_WEIGHT = 1.0
+# Below this lead, a short question keeps the conversation's language.
+_TIE_MARGIN = 0.25
+
+
+class LanguageDetector:
+    """Guesses en, fr, es or another ISO 639-1 code for a message."""
+
+    @cached_property
+    def _model(self) -> Any:  # py3langid is untyped
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        model = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        model.set_languages(list(_CANDIDATES))
+        return model
+
+    def warm_up(self) -> None:
+        """Load the model now rather than on the first question."""
+        self._model.classify("warm up")
+
+    def detect(self, text: str, known_share: Mapping[str, float], hint: str | None = None) -> str:
+        """The language of `text`; `known_share` is each language's vocabulary coverage."""
+        tokens = words(text)
+        if not tokens:
+            return hint or "en"
+        ranked = [(lang, float(p)) for lang, p in self._model.rank(" ".join(tokens))]
+        top_lang, top_prob = ranked[0]
+        if latin_share(text) < 0.5 and top_lang not in LANGUAGES:
+            return top_lang
+        probs = dict(ranked)
+        scores = {
+            lang: probs.get(lang, 0.0) + _VOCABULARY_WEIGHT * known_share.get(lang, 0.0)
+            for lang in LANGUAGES
+        }
+        best = max(scores, key=scores.__getitem__)
+        if (
+            top_lang not in LANGUAGES
+            and top_prob >= _OTHER_MIN_PROB
+            and len(tokens) >= _OTHER_MIN_WORDS
+            and known_share.get(best, 0.0) < 0.8
+        ):
+            return top_lang
+        if hint in scores and hint != best and scores[best] - scores[hint] < _TIE_MARGIN:
+            return hint
+        return best

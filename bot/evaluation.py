@@ -1,0 +1,195 @@
+"""Measured quality: accuracy, clarify rate and out-of-scope rejection on labelled questions."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.dialogue import Outcome, Reply, Responder
+from bot.core.knowledge import LANGUAGES
+
+NOT_ANSWERABLE = "-"
+IN_SCOPE_KINDS = frozenset({"in", "other"})
+REJECT_KINDS = frozenset({"silent", "oos"})
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One labelled question: `expected` is topic ids joined by '+', or '-' for none."""
+
+    lang: str
+    expected: str
+    kind: str
+    question: str
+
+    @property
+    def expected_topics(self) -> tuple[str, ...]:
+        return () if self.expected == NOT_ANSWERABLE else tuple(self.expected.split("+"))
+
+
+def read_devset(path: Path) -> list[Labelled]:
+    """Rows of a `lang expected kind question` TSV file with a header line."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [Labelled(r["lang"], r["expected"], r["kind"], r["question"]) for r in rows]
+
+
+def read_off_topic(path: Path, lang: str) -> list[Labelled]:
+    """A plain file of off-topic questions, one per line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [Labelled(lang, NOT_ANSWERABLE, "oos", line) for line in lines if line.strip()]
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts for one group of questions (a language, a file)."""
+
+    in_scope: int = 0
+    correct: int = 0
+    clarified: int = 0
+    wrong: int = 0
+    rejectable: int = 0
+    rejected: int = 0
+    multi: int = 0
+    multi_correct: int = 0
+    lang_total: int = 0
+    lang_correct: int = 0
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    misses: list[tuple[Labelled, Reply]] = field(default_factory=list)
+
+    def add(self, item: Labelled, reply: Reply) -> None:
+        self.lang_total += 1
+        self.lang_correct += reply.lang == item.lang
+        answered = set(reply.topics) if reply.outcome is Outcome.ANSWER else set()
+        if item.kind in IN_SCOPE_KINDS:
+            self.in_scope += 1
+            ok = answered == {item.expected}
+            self.correct += ok
+            self.clarified += reply.outcome is Outcome.CLARIFY
+            if answered and not ok:
+                self.wrong += 1
+                got = "+".join(sorted(answered))
+                self.confusions[(item.expected, got)] += 1
+            if not ok:
+                self.misses.append((item, reply))
+        elif item.kind == "multi":
+            self.multi += 1
+            ok = answered == set(item.expected_topics)
+            self.multi_correct += ok
+            if not ok:
+                self.misses.append((item, reply))
+        elif item.kind in REJECT_KINDS:
+            self.rejectable += 1
+            rejected = reply.outcome is Outcome.FALLBACK
+            self.rejected += rejected
+            if not rejected:
+                self.misses.append((item, reply))
+
+    @property
+    def accuracy(self) -> float:
+        return _ratio(self.correct, self.in_scope)
+
+    @property
+    def clarify_rate(self) -> float:
+        return _ratio(self.clarified, self.in_scope)
+
+    @property
+    def rejection(self) -> float:
+        return _ratio(self.rejected, self.rejectable)
+
+    @property
+    def multi_accuracy(self) -> float:
+        return _ratio(self.multi_correct, self.multi)
+
+    @property
+    def language_accuracy(self) -> float:
+        return _ratio(self.lang_correct, self.lang_total)
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else float("nan")
+
+
+@dataclass(slots=True)
+class Report:
+    """Tallies per language of the dev set and per third-party off-topic file."""
+
+    by_lang: dict[str, Tally] = field(default_factory=dict)
+    by_file: dict[str, Tally] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, dict[str, dict[str, float | int]]]:
+        def figures(t: Tally) -> dict[str, float | int]:
+            return {
+                "in_scope": t.in_scope,
+                "accuracy": t.accuracy,
+                "clarify_rate": t.clarify_rate,
+                "wrong_answers": t.wrong,
+                "rejectable": t.rejectable,
+                "rejection": t.rejection,
+                "multi": t.multi,
+                "multi_accuracy": t.multi_accuracy,
+                "language_accuracy": t.language_accuracy,
+            }
+
+        return {
+            "by_lang": {k: figures(v) for k, v in self.by_lang.items()},
+            "by_file": {k: figures(v) for k, v in self.by_file.items()},
+        }
+
+
+def evaluate(
+    responder: Responder,
+    devset: Iterable[Labelled],
+    off_topic: dict[str, list[Labelled]] | None = None,
+) -> Report:
+    """Answer every question without a language hint and tally the outcomes."""
+    report = Report()
+    for item in devset:
+        group = item.lang if item.lang in LANGUAGES else "other"
+        report.by_lang.setdefault(group, Tally()).add(item, responder.reply(item.question))
+    for name, items in (off_topic or {}).items():
+        tally = report.by_file.setdefault(name, Tally())
+        for item in items:
+            tally.add(item, responder.reply(item.question))
+    return report
+
+
+def format_report(report: Report, show_misses: int = 0) -> str:
+    """A plain-text table of the report, then the most confused topic pairs."""
+    header = (
+        f"{'group':<28}{'n':>5}{'top-1':>8}{'clarify':>9}{'wrong':>7}"
+        f"{'oos n':>7}{'reject':>8}{'multi':>8}{'lang':>7}"
+    )
+    lines = [header, "-" * len(header)]
+
+    def row(name: str, t: Tally) -> str:
+        def pct(x: float) -> str:
+            return "    -" if x != x else f"{100 * x:5.1f}%"
+
+        return (
+            f"{name:<28}{t.in_scope:>5}{pct(t.accuracy):>8}{pct(t.clarify_rate):>9}{t.wrong:>7}"
+            f"{t.rejectable:>7}{pct(t.rejection):>8}{pct(t.multi_accuracy):>8}"
+            f"{pct(t.language_accuracy):>7}"
+        )
+
+    lines += [row(f"dev {name}", t) for name, t in report.by_lang.items()]
+    lines += [row(name, t) for name, t in report.by_file.items()]
+    confusions: Counter[tuple[str, str]] = Counter()
+    for tally in report.by_lang.values():
+        confusions.update(tally.confusions)
+    if confusions:
+        lines += ["", "Most confused topic pairs (expected -> answered):"]
+        lines += [f"  {n:>3}  {a} -> {b}" for (a, b), n in confusions.most_common(10)]
+    if show_misses:
+        lines += ["", "Misses:"]
+        for name, tally in (*report.by_lang.items(), *report.by_file.items()):
+            for item, reply in tally.misses[:show_misses]:
+                got = "+".join(reply.topics) or ",".join(reply.suggestions)
+                lines.append(
+                    f"  [{name}] {item.expected:<22} {reply.outcome.value:<8} {got:<30} "
+                    f"{reply.confidence:.2f} {reply.lang} {item.question}"
+                )
+    return "\n".join(lines)

@@ -1,0 +1,144 @@
+"""Choose the dialogue thresholds on data rather than by hand.
+
+In-scope questions are the knowledge base's own examples, each scored by a
+matcher built without it (k-fold cross-validation), so a question never meets
+itself. Out-of-scope questions are the knowledge base's own probes, held out
+the same way, plus the third-party off-topic sets. A grid search then keeps
+the thresholds that answer the most held-out examples correctly, counting a
+wrong answer against them, while rejecting at least `min_rejection` of the
+out-of-scope questions. The dev set is not used, so it stays an honest test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.core.dialogue import Thresholds
+from bot.core.knowledge import LANGUAGES, Posting
+from bot.core.matcher import Match, Matcher
+from bot.evaluation import Labelled
+
+FOLDS = 5
+MIN_REJECTION = 0.97
+WRONG_PENALTY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Scores:
+    best: np.ndarray
+    second: np.ndarray
+    oos: np.ndarray
+    correct: np.ndarray
+    in_top3: np.ndarray
+
+
+def _without_fold(posting: Posting, fold: int) -> Posting:
+    def keep(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(x for i, x in enumerate(items) if i % FOLDS != fold)
+
+    topics = tuple(
+        t.model_copy(
+            update={
+                lang: t.text(lang).model_copy(update={"examples": keep(t.text(lang).examples)})
+                for lang in LANGUAGES
+            }
+        )
+        for t in posting.topics
+    )
+    probes = {lang: keep(posting.out_of_scope[lang]) for lang in LANGUAGES}
+    return dataclasses.replace(posting, topics=topics, out_of_scope=probes)
+
+
+def _held_out(posting: Posting) -> tuple[list[tuple[Match, str]], list[Match]]:
+    in_scope: list[tuple[Match, str]] = []
+    out_of_scope: list[Match] = []
+    for fold in range(FOLDS):
+        matcher = Matcher(_without_fold(posting, fold))
+        for topic, lang in itertools.product(posting.topics, LANGUAGES):
+            for i, example in enumerate(topic.text(lang).examples):
+                if i % FOLDS == fold:
+                    in_scope.append((matcher.match(example), topic.id))
+        for lang in LANGUAGES:
+            for i, probe in enumerate(posting.out_of_scope[lang]):
+                if i % FOLDS == fold:
+                    out_of_scope.append(matcher.match(probe))
+    return in_scope, out_of_scope
+
+
+def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
+    def score(m: Match, i: int) -> float:
+        return m.candidates[i].score if len(m.candidates) > i else 0.0
+
+    return _Scores(
+        best=np.array([score(m, 0) for m in matches]),
+        second=np.array([score(m, 1) for m in matches]),
+        oos=np.array([m.out_of_scope for m in matches]),
+        correct=np.array(
+            [bool(m.best) and m.best.topic_id == e for m, e in zip(matches, expected, strict=True)]
+        ),
+        in_top3=np.array(
+            [
+                e in {c.topic_id for c in m.candidates[:3]}
+                for m, e in zip(matches, expected, strict=True)
+            ]
+        ),
+    )
+
+
+def _outcomes(s: _Scores, t: Thresholds) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean arrays: answered, clarified (the rest falls back)."""
+    oos_wins = s.oos >= s.best - t.out_of_scope_margin
+    answer = ~oos_wins & (s.best >= t.answer) & (s.best - s.second >= t.margin)
+    clarify = ~oos_wins & ~answer & (s.best >= t.clarify)
+    return answer, clarify
+
+
+def tune(
+    posting: Posting, off_topic: dict[str, list[Labelled]], min_rejection: float = MIN_REJECTION
+) -> str:
+    """Run the search and return a report naming the chosen thresholds."""
+    in_matches, probe_matches = _held_out(posting)
+    full = Matcher(posting)
+    third_party = [full.match(item.question) for items in off_topic.values() for item in items]
+    ins = _arrays([m for m, _ in in_matches], [e for _, e in in_matches])
+    oos = _arrays(probe_matches + third_party, [None] * (len(probe_matches) + len(third_party)))
+    results = []
+    grid = itertools.product(
+        np.arange(0.20, 0.81, 0.02),  # answer
+        np.arange(0.0, 0.21, 0.02),  # margin
+        np.arange(0.10, 0.61, 0.05),  # clarify
+        np.arange(-0.10, 0.11, 0.05),  # out-of-scope margin
+    )
+    for answer, margin, clarify, oos_margin in grid:
+        if clarify > answer:
+            continue
+        t = Thresholds(round(answer, 2), round(margin, 2), round(clarify, 2), round(oos_margin, 2))
+        in_answer, in_clarify = _outcomes(ins, t)
+        oos_answer, oos_clarify = _outcomes(oos, t)
+        rejection = 1.0 - float(np.mean(oos_answer | oos_clarify))
+        if rejection < min_rejection:
+            continue
+        accuracy = float(np.mean(in_answer & ins.correct))
+        wrong = float(np.mean(in_answer & ~ins.correct))
+        useful_clarify = float(np.mean(in_clarify & ins.in_top3))
+        objective = accuracy - WRONG_PENALTY * wrong + 0.1 * useful_clarify
+        results.append((objective, accuracy, wrong, float(np.mean(in_clarify)), rejection, t))
+    results.sort(key=lambda r: -r[0])
+    lines = [
+        f"held-out examples: {len(in_matches)}, out-of-scope: {len(probe_matches)} probes "
+        f"+ {len(third_party)} third-party; rejection floor {min_rejection:.0%}",
+        f"{'objective':>9} {'top-1':>6} {'wrong':>6} {'clarify':>7} {'reject':>6}  thresholds",
+    ]
+    for objective, accuracy, wrong, clarify_rate, rejection, t in results[:10]:
+        lines.append(
+            f"{objective:9.3f} {accuracy:6.1%} {wrong:6.1%} {clarify_rate:7.1%} {rejection:6.1%}  "
+            f"answer={t.answer} margin={t.margin} clarify={t.clarify} "
+            f"out_of_scope_margin={t.out_of_scope_margin}"
+        )
+    if not results:
+        lines.append("no thresholds reach the rejection floor")
+    return "\n".join(lines)

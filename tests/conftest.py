@@ -1,0 +1,63 @@
+"""Shared fixtures: the real knowledge base, and small hand-written ones for error cases."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.core.dialogue import Responder
+from bot.core.knowledge import KnowledgeBase, load_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+
+
+def topic_yaml(topic_id: str, answer: str = "An answer.", indent: int = 2) -> str:
+    """A valid topic entry as YAML text."""
+    blocks = "".join(
+        f"""
+  {lang}:
+    title: Title {lang}
+    answer: "{answer}"
+    examples: ["question {topic_id} {lang}"]"""
+        for lang in ("en", "fr", "es")
+    )
+    text = f"""- id: {topic_id}
+  owner: talent
+  last_reviewed: 2026-11-01{blocks}
+"""
+    return textwrap.indent(text, " " * indent)
+
+
+def posting_yaml(topics: str, facts: str = "facts: {apply_url: null}\n") -> str:
+    return (
+        "posting:\n  slug: test-job\n  company: ACME\n"
+        "  title: {en: Engineer, fr: Ingénieur, es: Ingeniero}\n"
+        f"{facts}topics:\n{topics}"
+    )
+
+
+@pytest.fixture
+def make_kb(tmp_path: Path):
+    """Write a knowledge folder from YAML texts; returns its path."""
+
+    def make(posting: str, company: str | None = None) -> Path:
+        (tmp_path / "postings").mkdir(exist_ok=True)
+        (tmp_path / "postings" / "test-job.yaml").write_text(posting, encoding="utf-8")
+        if company is not None:
+            (tmp_path / "company.yaml").write_text(company, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return load_knowledge(KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def responder(knowledge: KnowledgeBase) -> Responder:
+    return Responder(knowledge)
