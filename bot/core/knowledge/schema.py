@@ -89,7 +89,7 @@ class PostingInfo(_Strict):
 
 
 class PostingFile(_Strict):
-    """`postings/<slug>.yaml`: one job posting's own topics, added to or overriding the company's."""
+    """`postings/<slug>.yaml`: a posting's own topics, adding to or overriding the company's."""
 
     posting: PostingInfo
     facts: dict[FactName, Line | None] = {}
