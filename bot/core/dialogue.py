@@ -51,6 +51,8 @@ class Decision:
     topics: tuple[str, ...]
     confidence: float
     suggestions: tuple[str, ...] = ()
+    # Part of a several-part question could not be answered.
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,29 +178,36 @@ class Responder:
         if len(parts) < 2:
             return whole
         answered: dict[str, float] = {}
+        unanswered = False
         for part in parts:
             decision = decide(matcher.match(part), self.thresholds)
             if decision.outcome is Outcome.ANSWER:
                 topic = decision.topics[0]
                 answered[topic] = max(answered.get(topic, 0.0), decision.confidence)
+            elif len(words(part)) >= 2:
+                unanswered = True
         if any(not t.startswith("smalltalk.") for t in answered):
             answered = {t: c for t, c in answered.items() if not t.startswith("smalltalk.")}
         whole_is_job_answer = whole.outcome is Outcome.ANSWER and not whole.topics[0].startswith(
             "smalltalk."
         )
         if len(answered) >= 2 or (len(answered) == 1 and not whole_is_job_answer):
-            return Decision(Outcome.ANSWER, tuple(answered), min(answered.values()))
+            return Decision(
+                Outcome.ANSWER, tuple(answered), min(answered.values()), partial=unanswered
+            )
         return whole
 
     @staticmethod
     def _render(posting: Posting, decision: Decision, lang: str) -> str:
         if decision.outcome is Outcome.ANSWER:
             if len(decision.topics) == 1:
-                return posting.answer(decision.topics[0], lang)
-            return "\n\n".join(
-                f"{posting.topic(t).text(lang).title}\n{posting.answer(t, lang)}"
-                for t in decision.topics
-            )
+                text = posting.answer(decision.topics[0], lang)
+            else:
+                text = "\n\n".join(
+                    f"{posting.topic(t).text(lang).title}\n{posting.answer(t, lang)}"
+                    for t in decision.topics
+                )
+            return f"{text}\n\n{phrase('partial', lang)}" if decision.partial else text
         if decision.outcome is Outcome.CLARIFY:
             titles = [posting.topic(t).text(lang).title for t in decision.suggestions]
             return "\n".join([phrase("clarify", lang), *(f"- {t}" for t in titles)])

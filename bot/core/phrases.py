@@ -35,6 +35,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "es": "Lo siento, no sé la respuesta: la oferta no lo menciona y prefiero no "
         "inventar. Un reclutador puede responderte: escribe /human.",
     },
+    "partial": {
+        "en": "I couldn't answer the rest of your question from the posting. "
+        "A recruiter can: type /human.",
+        "fr": "Je ne peux pas répondre au reste de votre question à partir de l'offre. "
+        "Un recruteur peut le faire : tapez /human.",
+        "es": "No puedo responder al resto de tu pregunta con la oferta. "
+        "Un reclutador puede hacerlo: escribe /human.",
+    },
     "empty": {
         "en": "I read text messages only. Please type your question about the job.",
         "fr": "Je ne lis que les messages texte. Écrivez votre question sur le poste.",

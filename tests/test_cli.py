@@ -1,0 +1,85 @@
+"""`python -m bot ask` and `chat`, run as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.conftest import KNOWLEDGE, ROOT
+
+KEYS = {"question", "lang", "topic", "topics", "outcome", "confidence", "answer", "suggestions"}
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "BOT_KNOWLEDGE": str(KNOWLEDGE), **(env or {})}
+    environment.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+    )
+
+
+def test_ask_json_reads_stdin_one_object_per_line() -> None:
+    questions = ["is it remote?", "", "what's the weather like", "salaire ?", "teams"]
+    result = run("ask", "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["question"] for o in objects] == questions
+    for o in objects:
+        assert set(o) == KEYS
+        assert o["outcome"] in {"answer", "clarify", "fallback"}
+        assert (o["topic"] is None) == (o["outcome"] != "answer")
+        assert isinstance(o["confidence"], float)
+    assert objects[0]["topic"] == "remote-work" and objects[0]["topics"] == ["remote-work"]
+    assert objects[2]["outcome"] == "fallback"
+    assert objects[3]["lang"] == "fr" and objects[3]["topic"] == "salary"
+    assert objects[4]["outcome"] == "clarify" and len(objects[4]["suggestions"]) >= 2
+
+
+def test_ask_arguments_and_readable_output() -> None:
+    result = run("ask", "what", "is", "the", "stack")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("[answer tech-stack")
+    assert "FastAPI" in result.stdout
+
+
+def test_ask_with_broken_knowledge_exits_1_with_located_error(tmp_path) -> None:
+    (tmp_path / "postings").mkdir()
+    (tmp_path / "postings" / "x.yaml").write_text("posting: [\n", encoding="utf-8")
+    result = run("ask", "--knowledge", str(tmp_path), "hi")
+    assert result.returncode == 1
+    assert f"{tmp_path / 'postings' / 'x.yaml'}:2:1:" in result.stderr
+
+
+def test_run_without_token_starts_the_chat_and_says_why() -> None:
+    result = run("run", stdin="quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "No TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "automated assistant" in result.stdout
+
+
+def test_chat_with_piped_stdin() -> None:
+    script = "is it remote?\nteams\n1\ntopics\nquel est le salaire ?\nquit\n"
+    result = run("chat", stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "automated assistant" in out  # greeting
+    assert "Remote" in out  # the remote-work answer
+    assert "Did you mean" in out and "0. None of these" in out
+    assert "salaire" in out.lower()
+    assert out.rstrip().endswith("Au revoir, et bonne chance pour votre candidature !")
+
+
+def test_chat_survives_end_of_input_without_quit() -> None:
+    result = run("chat", stdin="hello")
+    assert result.returncode == 0
+    assert "Goodbye" in result.stdout
