@@ -14,6 +14,8 @@ from bot.core.knowledge import LANGUAGES
 NOT_ANSWERABLE = "-"
 IN_SCOPE_KINDS = frozenset({"in", "other"})
 REJECT_KINDS = frozenset({"silent", "oos"})
+# A small-talk reply ("you're welcome") to an off-topic message is not a job answer.
+SMALLTALK = "smalltalk."
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,9 @@ class Tally:
                 self.misses.append((item, reply))
         elif item.kind in REJECT_KINDS:
             self.rejectable += 1
-            rejected = reply.outcome is Outcome.FALLBACK
+            rejected = reply.outcome is Outcome.FALLBACK or (
+                reply.outcome is Outcome.ANSWER and all(t.startswith(SMALLTALK) for t in reply.topics)
+            )
             self.rejected += rejected
             if not rejected:
                 self.misses.append((item, reply))

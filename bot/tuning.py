@@ -22,7 +22,7 @@ from bot.core.knowledge import LANGUAGES, Posting
 from bot.core.matcher import Match, Matcher
 from bot.evaluation import Labelled
 
-FOLDS = 5
+FOLDS = 10
 MIN_REJECTION = 0.97
 WRONG_PENALTY = 0.5
 
@@ -34,6 +34,7 @@ class _Scores:
     oos: np.ndarray
     correct: np.ndarray
     in_top3: np.ndarray
+    smalltalk: np.ndarray
 
 
 def _without_fold(posting: Posting, fold: int) -> Posting:
@@ -80,6 +81,7 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
         correct=np.array(
             [bool(m.best) and m.best.topic_id == e for m, e in zip(matches, expected, strict=True)]
         ),
+        smalltalk=np.array([bool(m.best) and m.best.topic_id.startswith("smalltalk.") for m in matches]),
         in_top3=np.array(
             [
                 e in {c.topic_id for c in m.candidates[:3]}
@@ -97,10 +99,22 @@ def _outcomes(s: _Scores, t: Thresholds) -> tuple[np.ndarray, np.ndarray]:
     return answer, clarify
 
 
-def tune(
+@dataclass(frozen=True, slots=True)
+class Result:
+    """How one set of thresholds does on the tuning data."""
+
+    objective: float
+    accuracy: float
+    wrong: float
+    clarify: float
+    rejection: float
+    thresholds: Thresholds
+
+
+def search(
     posting: Posting, off_topic: dict[str, list[Labelled]], min_rejection: float = MIN_REJECTION
-) -> str:
-    """Run the search and return a report naming the chosen thresholds."""
+) -> tuple[list[Result], str]:
+    """Every threshold set that meets the rejection floor, best first, and a data summary."""
     in_matches, probe_matches = _held_out(posting)
     full = Matcher(posting)
     third_party = [full.match(item.question) for items in off_topic.values() for item in items]
@@ -119,24 +133,38 @@ def tune(
         t = Thresholds(round(answer, 2), round(margin, 2), round(clarify, 2), round(oos_margin, 2))
         in_answer, in_clarify = _outcomes(ins, t)
         oos_answer, oos_clarify = _outcomes(oos, t)
-        rejection = 1.0 - float(np.mean(oos_answer | oos_clarify))
+        rejection = 1.0 - float(np.mean((oos_answer & ~oos.smalltalk) | oos_clarify))
         if rejection < min_rejection:
             continue
         accuracy = float(np.mean(in_answer & ins.correct))
         wrong = float(np.mean(in_answer & ~ins.correct))
         useful_clarify = float(np.mean(in_clarify & ins.in_top3))
         objective = accuracy - WRONG_PENALTY * wrong + 0.1 * useful_clarify
-        results.append((objective, accuracy, wrong, float(np.mean(in_clarify)), rejection, t))
-    results.sort(key=lambda r: -r[0])
-    lines = [
+        results.append(
+            Result(objective, accuracy, wrong, float(np.mean(in_clarify)), rejection, t)
+        )
+    results.sort(key=lambda r: -r.objective)
+    summary = (
         f"held-out examples: {len(in_matches)}, out-of-scope: {len(probe_matches)} probes "
-        f"+ {len(third_party)} third-party; rejection floor {min_rejection:.0%}",
+        f"+ {len(third_party)} third-party; rejection floor {min_rejection:.0%}"
+    )
+    return results, summary
+
+
+def tune(
+    posting: Posting, off_topic: dict[str, list[Labelled]], min_rejection: float = MIN_REJECTION
+) -> str:
+    """Run the search and return a report naming the best thresholds."""
+    results, summary = search(posting, off_topic, min_rejection)
+    lines = [
+        summary,
         f"{'objective':>9} {'top-1':>6} {'wrong':>6} {'clarify':>7} {'reject':>6}  thresholds",
     ]
-    for objective, accuracy, wrong, clarify_rate, rejection, t in results[:10]:
+    for r in results[:10]:
+        t = r.thresholds
         lines.append(
-            f"{objective:9.3f} {accuracy:6.1%} {wrong:6.1%} {clarify_rate:7.1%} {rejection:6.1%}  "
-            f"answer={t.answer} margin={t.margin} clarify={t.clarify} "
+            f"{r.objective:9.3f} {r.accuracy:6.1%} {r.wrong:6.1%} {r.clarify:7.1%} "
+            f"{r.rejection:6.1%}  answer={t.answer} margin={t.margin} clarify={t.clarify} "
             f"out_of_scope_margin={t.out_of_scope_margin}"
         )
     if not results:

@@ -22,12 +22,13 @@ _CANDIDATES = (
     *("de", "it", "pt", "nl", "ca", "ro", "pl", "sv", "da", "no", "fi", "cs", "tr", "id"),
     *("ru", "uk", "ar", "zh", "ja", "ko", "el", "he", "hi", "th", "fa"),
 )
-# Minimum words and probability before another language overrides ours.
-_OTHER_MIN_WORDS = 3
-_OTHER_MIN_PROB = 0.9
+# Candidates write mostly in our languages: another language needs at least
+# this many words and must beat ours with its n-gram probability scaled down.
+_OTHER_MIN_WORDS = 2
+_OTHER_PRIOR = 0.5
 # Weight of the knowledge base's vocabulary against the n-gram model.
-_VOCABULARY_WEIGHT = 1.0
-# Below this lead, a short question keeps the conversation's language.
+_VOCABULARY_WEIGHT = 2.0
+# Below this lead, a message keeps the conversation's language.
 _TIE_MARGIN = 0.25
 
 
@@ -51,21 +52,22 @@ class LanguageDetector:
         tokens = words(text)
         if not tokens:
             return hint or "en"
-        ranked = [(lang, float(p)) for lang, p in self._model.rank(" ".join(tokens))]
-        top_lang, top_prob = ranked[0]
+        # The raw text, accents included: they are strong clues to the language.
+        probs = {lang: float(p) for lang, p in self._model.rank(text)}
+        top_lang = max(probs, key=probs.__getitem__)
         if latin_share(text) < 0.5 and top_lang not in LANGUAGES:
             return top_lang
-        probs = dict(ranked)
         scores = {
             lang: probs.get(lang, 0.0) + _VOCABULARY_WEIGHT * known_share.get(lang, 0.0)
             for lang in LANGUAGES
         }
+        if "¿" in text or "¡" in text:  # only Spanish opens questions this way
+            scores["es"] += 1.0
         best = max(scores, key=scores.__getitem__)
         if (
             top_lang not in LANGUAGES
-            and top_prob >= _OTHER_MIN_PROB
             and len(tokens) >= _OTHER_MIN_WORDS
-            and known_share.get(best, 0.0) < 0.8
+            and _OTHER_PRIOR * probs[top_lang] > scores[best]
         ):
             return top_lang
         if hint in scores and hint != best and scores[best] - scores[hint] < _TIE_MARGIN:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 from stop_words import get_stop_words
 
 from bot.core.knowledge import LANGUAGES, Posting
@@ -27,12 +28,18 @@ from bot.core.text import words
 OUT_OF_SCOPE = "__out_of_scope__"
 _STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
 
-# Weight of a function word the index does not know ("shall", "whom").
+# Most weight a function word can carry ("would", "thing"), unless an admin
+# listed it as a keyword: a rare word in the knowledge base is not a rare word.
 _STOPWORD_WEIGHT = 0.3
-# Shortest word that is typo-corrected, and the similarity a correction needs.
+# Typo correction: shortest word corrected, edits allowed (Damerau-Levenshtein,
+# first letter kept, as typos rarely hit it) and the weight a corrected word keeps.
 _MIN_FUZZY_LEN = 4
-_FUZZY_CUTOFF = {4: 85.0}
-_DEFAULT_FUZZY_CUTOFF = 80.0
+_LONG_WORD = 8
+_EDIT_FACTOR = {1: 0.8, 2: 0.6}
+# An unknown word weighs as much as a word found in 1/_UNKNOWN_RARITY topics.
+_UNKNOWN_RARITY = 2.0
+# A word is fully a topic's own when this many of its examples use it.
+_SALIENT_DOCS = 3
 # Share of a topic's score that comes from its best single document, the rest
 # from how much of the question the topic's whole vocabulary covers.
 _DOC_SHARE = 0.5
@@ -64,6 +71,13 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class _Doc:
+    topic: int
+    tokens: list[str]
+    anchor: bool  # a title or keyword rather than an example
+
+
+@dataclass(frozen=True, slots=True)
 class _Term:
     stem: str | None
     weight: float
@@ -73,38 +87,66 @@ class _Term:
 class _LanguageIndex:
     """Inverted index over one language's documents."""
 
-    def __init__(self, lang: str, docs: list[tuple[int, list[str]]], n_topics: int) -> None:
+    def __init__(
+        self,
+        lang: str,
+        docs: list[_Doc],
+        n_topics: int,
+        keywords: frozenset[str],
+    ) -> None:
         self.lang = lang
         self._stemmer = Stemmer.Stemmer(_STEMMERS[lang])
-        self.stopwords = frozenset(w for s in get_stop_words(lang) for w in words(s))
+        stopwords = {w for s in get_stop_words(lang) for w in words(s)}
+        self.stopwords = frozenset(stopwords - keywords)
         self.doc_topic: list[int] = []
         doc_stems: list[frozenset[str]] = []
-        topic_freq: dict[str, set[int]] = defaultdict(set)
+        # stem -> topic -> how many of the topic's documents hold it (a title or
+        # keyword counts as many), to tell a topic's own words from incidental ones.
+        in_docs: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.surface: dict[str, str] = {}
-        for topic, tokens in docs:
-            stems = self._stemmer.stemWords(tokens)
-            self.surface.update(zip(tokens, stems, strict=True))
-            self.doc_topic.append(topic)
+        for doc in docs:
+            stems = self._stemmer.stemWords(doc.tokens)
+            self.surface.update(zip(doc.tokens, stems, strict=True))
+            self.doc_topic.append(doc.topic)
             doc_stems.append(frozenset(stems))
-            for stem in stems:
-                topic_freq[stem].add(topic)
-        self.idf = {s: math.log(1.0 + n_topics / len(t)) for s, t in topic_freq.items()}
-        self.unknown_weight = math.log(1.0 + 2.0 * n_topics)
-        self.topics_of = {s: tuple(t) for s, t in topic_freq.items()}
+            for stem in set(stems):
+                in_docs[stem][doc.topic] += _SALIENT_DOCS if doc.anchor else 1
+        self.idf = {s: math.log(1.0 + n_topics / len(t)) for s, t in in_docs.items()}
+        self.unknown_weight = math.log(1.0 + _UNKNOWN_RARITY * n_topics)
+        oos = n_topics - 1
+        self.topics_of = {}
+        for stem, per_topic in in_docs.items():
+            salience = {t: min(1.0, n / _SALIENT_DOCS) for t, n in per_topic.items()}
+            if oos in salience:
+                # The probes are a grab-bag: any word of theirs that no job topic
+                # owns ("tv" in "my tv remote") is evidence of out-of-scope.
+                job = max((v for t, v in salience.items() if t != oos), default=0.0)
+                salience[oos] = max(salience[oos], 1.0 - job)
+            self.topics_of[stem] = tuple(salience.items())
+        # Words some job topic fully owns, even function words ("where", "donde").
+        self.owned = frozenset(
+            stem for stem, per in self.topics_of.items() if any(v >= 1.0 for t, v in per if t != oos)
+        )
         self.docs_of: dict[str, list[int]] = defaultdict(list)
         self.doc_norm: list[float] = []
         for d, stems in enumerate(doc_stems):
             for stem in stems:
                 self.docs_of[stem].append(d)
             self.doc_norm.append(sum(self.idf[s] for s in stems))
-        self._choices = [w for w in self.surface if len(w) >= _MIN_FUZZY_LEN]
+        self._choices: dict[str, list[str]] = defaultdict(list)
+        for word in self.surface:
+            if len(word) >= _MIN_FUZZY_LEN - 1:
+                self._choices[word[0]].append(word)
         self.correct = lru_cache(maxsize=4096)(self._correct)
 
     def terms(self, tokens: list[str]) -> list[_Term]:
         terms: dict[str | None, _Term] = {}
         for token, stem in zip(tokens, self._stemmer.stemWords(tokens), strict=True):
             if stem in self.idf:
-                term = _Term(stem, self.idf[stem], 1.0)
+                weight = self.idf[stem]
+                if token in self.stopwords and stem not in self.owned:
+                    weight = min(weight, _STOPWORD_WEIGHT)
+                term = _Term(stem, weight, 1.0)
             elif token in self.stopwords:
                 term = _Term(None, _STOPWORD_WEIGHT, 0.0)
             else:
@@ -117,12 +159,17 @@ class _LanguageIndex:
     def _correct(self, token: str) -> _Term | None:
         if len(token) < _MIN_FUZZY_LEN:
             return None
-        cutoff = _FUZZY_CUTOFF.get(len(token), _DEFAULT_FUZZY_CUTOFF)
-        hit = process.extractOne(token, self._choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        max_edits = 2 if len(token) >= _LONG_WORD else 1
+        hit = process.extractOne(
+            token,
+            self._choices.get(token[0], ()),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=max_edits,
+        )
         if hit is None:
             return None
         stem = self.surface[hit[0]]
-        return _Term(stem, self.idf[stem], (hit[1] / 100.0) ** 2)
+        return _Term(stem, self.idf[stem], _EDIT_FACTOR[int(hit[1])])
 
 
 class Matcher:
@@ -134,18 +181,22 @@ class Matcher:
         oos = n_topics - 1
         self._indexes: dict[str, _LanguageIndex] = {}
         for lang in LANGUAGES:
-            docs: list[tuple[int, list[str]]] = []
+            docs: list[_Doc] = []
             for i, topic in enumerate(posting.topics):
                 text = topic.text(lang)
-                phrases: Iterable[str] = (
-                    *text.examples,
-                    text.title,
-                    *text.keywords,
-                    *topic.keywords,
-                )
-                docs.extend((i, words(p)) for p in phrases)
-            docs.extend((oos, words(p)) for p in posting.out_of_scope[lang])
-            self._indexes[lang] = _LanguageIndex(lang, [d for d in docs if d[1]], n_topics)
+                docs.extend(_Doc(i, words(p), False) for p in text.examples)
+                anchors = (text.title, *text.keywords, *topic.keywords)
+                docs.extend(_Doc(i, words(p), True) for p in anchors)
+            docs.extend(_Doc(oos, words(p), False) for p in posting.out_of_scope[lang])
+            keywords = frozenset(
+                tokens[0]
+                for topic in posting.topics
+                for k in (*topic.text(lang).keywords, *topic.keywords)
+                if len(tokens := words(k)) == 1
+            )
+            self._indexes[lang] = _LanguageIndex(
+                lang, [d for d in docs if d.tokens], n_topics, keywords
+            )
 
     def match(self, question: str) -> Match:
         """Score `question` against every topic; pure and safe on any input."""
@@ -183,8 +234,8 @@ class Matcher:
             gain = term.weight * term.factor
             for d in index.docs_of[term.stem]:
                 overlap[d] += gain
-            for topic in index.topics_of[term.stem]:
-                coverage[topic] += gain
+            for topic, salience in index.topics_of[term.stem]:
+                coverage[topic] += gain * salience
         best_doc: dict[int, float] = defaultdict(float)
         for d, shared in overlap.items():
             dice = 2.0 * shared / (total + index.doc_norm[d])
