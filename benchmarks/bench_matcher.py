@@ -106,7 +106,9 @@ def main() -> None:
     for mode in ("ours", "baseline"):
         out = subprocess.run(
             [sys.executable, __file__, "--mode", mode, "--passes", str(args.passes)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         results[mode] = json.loads(out.stdout)
     ours, base = results["ours"], results["baseline"]
@@ -124,8 +126,10 @@ def main() -> None:
     for label, key, fmt, ratio in rows:
         r = f"{ours[key] / base[key]:.1f}x" if ratio and base[key] else ""
         print(f"{label:<28}{fmt.format(ours[key]):>12}{fmt.format(base[key]):>12}{r:>8}")
-    print(f"\nbaseline: rapidfuzz process.extractOne (WRatio) over the raw examples, "
-          f"answering at score >= {BASELINE_CUTOFF:.0f}; {args.passes} passes over the dev set.")
+    print(
+        f"\nbaseline: rapidfuzz process.extractOne (WRatio) over the raw examples, "
+        f"answering at score >= {BASELINE_CUTOFF:.0f}; {args.passes} passes over the dev set."
+    )
     print("targets: p99 < 2 ms, load < 1 s, RSS < 100 MB")
 
 

@@ -86,7 +86,8 @@ class Tally:
         elif item.kind in REJECT_KINDS:
             self.rejectable += 1
             rejected = reply.outcome is Outcome.FALLBACK or (
-                reply.outcome is Outcome.ANSWER and all(t.startswith(SMALLTALK) for t in reply.topics)
+                reply.outcome is Outcome.ANSWER
+                and all(t.startswith(SMALLTALK) for t in reply.topics)
             )
             self.rejected += rejected
             if not rejected:

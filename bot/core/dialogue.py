@@ -27,11 +27,11 @@ class Thresholds:
     Chosen on data by `python -m bot eval --tune`; see README, "Thresholds".
     """
 
-    answer: float = 0.40
-    margin: float = 0.08
-    clarify: float = 0.30
+    answer: float = 0.46
+    margin: float = 0.06
+    clarify: float = 0.45
     # The out-of-scope probes win when they score at least this close to the best topic.
-    out_of_scope_margin: float = 0.0
+    out_of_scope_margin: float = 0.1
 
 
 DEFAULT_THRESHOLDS = Thresholds()

@@ -125,13 +125,21 @@ class _LanguageIndex:
             self.topics_of[stem] = tuple(salience.items())
         # Words some job topic fully owns, even function words ("where", "donde").
         self.owned = frozenset(
-            stem for stem, per in self.topics_of.items() if any(v >= 1.0 for t, v in per if t != oos)
+            stem
+            for stem, per in self.topics_of.items()
+            if any(v >= 1.0 for t, v in per if t != oos)
         )
-        self.docs_of: dict[str, list[int]] = defaultdict(list)
+        # stem -> (document, share of the word's weight it earns there). A probe
+        # earns only the out-of-scope share: "salaire" in "le salaire d'un plombier"
+        # is evidence for salary, "plombier" is evidence against it.
+        self.docs_of: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.doc_norm: list[float] = []
         for d, stems in enumerate(doc_stems):
             for stem in stems:
-                self.docs_of[stem].append(d)
+                share = (
+                    dict(self.topics_of[stem]).get(oos, 0.0) if self.doc_topic[d] == oos else 1.0
+                )
+                self.docs_of[stem].append((d, share))
             self.doc_norm.append(sum(self.idf[s] for s in stems))
         self._choices: dict[str, list[str]] = defaultdict(list)
         for word in self.surface:
@@ -232,8 +240,8 @@ class Matcher:
             if term.stem is None:
                 continue
             gain = term.weight * term.factor
-            for d in index.docs_of[term.stem]:
-                overlap[d] += gain
+            for d, share in index.docs_of[term.stem]:
+                overlap[d] += gain * share
             for topic, salience in index.topics_of[term.stem]:
                 coverage[topic] += gain * salience
         best_doc: dict[int, float] = defaultdict(float)

@@ -102,7 +102,7 @@ def test_empty_message_asks_for_text(responder: Responder) -> None:
 
 
 def test_ambiguous_question_offers_choices(responder: Responder) -> None:
-    reply = responder.reply("teams")
+    reply = responder.reply("tell me about the platform")
     assert reply.outcome is Outcome.CLARIFY
     assert 2 <= len(reply.suggestions) <= 3
     assert reply.topic is None
