@@ -124,7 +124,7 @@ def main() -> None:
     ]
     print(f"{'':<28}{'matcher':>12}{'baseline':>12}{'ratio':>8}")
     for label, key, fmt, ratio in rows:
-        r = f"{ours[key] / base[key]:.1f}x" if ratio and base[key] else ""
+        r = f"{ours[key] / base[key]:.2f}x" if ratio and base[key] else ""
         print(f"{label:<28}{fmt.format(ours[key]):>12}{fmt.format(base[key]):>12}{r:>8}")
     print(
         f"\nbaseline: rapidfuzz process.extractOne (WRatio) over the raw examples, "

@@ -11,7 +11,7 @@ from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting
 from bot.core.language import LanguageDetector
 from bot.core.matcher import Match, Matcher
 from bot.core.phrases import phrase
-from bot.core.text import clean, fold, words
+from bot.core.text import MAX_MATCH_CHARS, clean, fold, words
 
 
 class Outcome(StrEnum):
@@ -134,7 +134,8 @@ class Responder:
         self, question: str, posting: str | None = None, lang_hint: str | None = None
     ) -> Reply:
         """Answer one question; never raises on any text."""
-        text = clean(question)
+        # Only the beginning is read (a question is asked up front); this bounds the work.
+        text = clean(question[: 4 * MAX_MATCH_CHARS])[:MAX_MATCH_CHARS]
         target = self.knowledge.posting(posting)
         matcher = self._matchers[target.slug]
         match = matcher.match(text)

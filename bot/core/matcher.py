@@ -111,9 +111,13 @@ class _LanguageIndex:
             doc_stems.append(frozenset(stems))
             for stem in set(stems):
                 in_docs[stem][doc.topic] += _SALIENT_DOCS if doc.anchor else 1
-        self.idf = {s: math.log(1.0 + n_topics / len(t)) for s, t in in_docs.items()}
-        self.unknown_weight = math.log(1.0 + _UNKNOWN_RARITY * n_topics)
         oos = n_topics - 1
+        # Rarity among job topics only: a job word the probes reuse in another
+        # sense ("salaire d'un plombier") stays as specific as it is.
+        self.idf = {
+            s: math.log(1.0 + n_topics / max(1, len(t) - (oos in t))) for s, t in in_docs.items()
+        }
+        self.unknown_weight = math.log(1.0 + _UNKNOWN_RARITY * n_topics)
         self.topics_of = {}
         for stem, per_topic in in_docs.items():
             salience = {t: min(1.0, n / _SALIENT_DOCS) for t, n in per_topic.items()}
