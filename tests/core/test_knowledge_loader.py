@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.base import MISSING_FACT
 from tests.conftest import posting_yaml, topic_yaml
@@ -115,3 +116,22 @@ def test_safe_load_refuses_python_tags(make_kb) -> None:
 
 def test_empty_folder(tmp_path: Path) -> None:
     assert any("no posting files" in p for p in problems_of(tmp_path))
+
+
+def test_postings_live_side_by_side(make_kb) -> None:
+    company = "company: ACME\ntopics:\n" + topic_yaml("salary", "Shared.")
+    root = make_kb(posting_yaml(topic_yaml("role")), company)
+    other = posting_yaml(topic_yaml("salary", "Own.")).replace("slug: test-job", "slug: other-job")
+    (root / "postings" / "other-job.yaml").write_text(
+        other.replace("posting:\n", "posting:\n  default: true\n"), encoding="utf-8"
+    )
+    knowledge = load_knowledge(root)
+    assert set(knowledge.postings) == {"test-job", "other-job"}
+    assert knowledge.posting().slug == "other-job"
+    assert knowledge.posting("test-job").answer("salary", "en") == "Shared."
+    assert knowledge.posting("other-job").answer("salary", "en") == "Own."
+    assert not knowledge.posting("other-job").has_topic("role")
+    assert load_knowledge(root, default_posting="test-job").posting().slug == "test-job"
+    responder = Responder(knowledge)
+    assert responder.reply("question salary en", posting="test-job").text == "Shared."
+    assert responder.reply("question salary en", posting="other-job").text == "Own."
