@@ -34,7 +34,7 @@ def test_ask_json_reads_stdin_one_object_per_line() -> None:
         "",
         "what's the weather like",
         "salaire ?",
-        "tell me about the platform",
+        "tell me about the teams",
     ]
     result = run("ask", "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
@@ -74,7 +74,7 @@ def test_run_without_token_starts_the_chat_and_says_why() -> None:
 
 
 def test_chat_with_piped_stdin() -> None:
-    script = "is it remote?\ntell me about the platform\n1\ntopics\nquel est le salaire ?\nquit\n"
+    script = "is it remote?\ntell me about the teams\n1\ntopics\nquel est le salaire ?\nquit\n"
     result = run("chat", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout

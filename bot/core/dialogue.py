@@ -28,7 +28,7 @@ class Thresholds:
     """
 
     answer: float = 0.46
-    margin: float = 0.06
+    margin: float = 0.02
     clarify: float = 0.45
     # The out-of-scope probes win when they score at least this close to the best topic.
     out_of_scope_margin: float = 0.1
@@ -39,7 +39,7 @@ MAX_PARTS = 4
 MAX_SUGGESTIONS = 3
 # Clauses of a two-part question: "is it remote and what's the salary?"
 _PART_SEPARATORS = re.compile(
-    r"[?;,&+\n]|\b(?:and|also|plus|et|aussi|ainsi que|y|e|tambien|ademas|asi como)\b"
+    r"[?!.;,&+\n]|\b(?:and|also|plus|et|aussi|ainsi que|y|e|tambien|ademas|asi como)\b"
 )
 
 
@@ -189,6 +189,9 @@ class Responder:
                 unanswered = True
         if any(not t.startswith("smalltalk.") for t in answered):
             answered = {t: c for t, c in answered.items() if not t.startswith("smalltalk.")}
+        elif answered:  # "thanks, that helps": one small-talk reply is enough
+            top = max(answered, key=answered.__getitem__)
+            answered = {top: answered[top]}
         whole_is_job_answer = whole.outcome is Outcome.ANSWER and not whole.topics[0].startswith(
             "smalltalk."
         )

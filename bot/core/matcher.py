@@ -40,6 +40,8 @@ _EDIT_FACTOR = {1: 0.8, 2: 0.6}
 _UNKNOWN_RARITY = 2.0
 # A word is fully a topic's own when this many of its examples use it.
 _SALIENT_DOCS = 3
+# Share of a topic's examples a function word must be in to count as the topic's.
+_OWNED_SHARE = 0.15
 # Share of a topic's score that comes from its best single document, the rest
 # from how much of the question the topic's whole vocabulary covers.
 _DOC_SHARE = 0.5
@@ -127,11 +129,15 @@ class _LanguageIndex:
                 job = max((v for t, v in salience.items() if t != oos), default=0.0)
                 salience[oos] = max(salience[oos], 1.0 - job)
             self.topics_of[stem] = tuple(salience.items())
-        # Words some job topic fully owns, even function words ("where", "donde").
+        # Function words that mark a topic keep their weight: "where"/"donde" is in
+        # many of the locations examples, "please" only in a few of apply's.
+        topic_docs: dict[int, int] = defaultdict(int)
+        for doc in docs:
+            topic_docs[doc.topic] += 1
         self.owned = frozenset(
             stem
-            for stem, per in self.topics_of.items()
-            if any(v >= 1.0 for t, v in per if t != oos)
+            for stem, per_topic in in_docs.items()
+            if any(n >= _OWNED_SHARE * topic_docs[t] for t, n in per_topic.items() if t != oos)
         )
         # stem -> (document, share of the word's weight it earns there). A probe
         # earns only the out-of-scope share: "salaire" in "le salaire d'un plombier"

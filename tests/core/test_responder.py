@@ -102,7 +102,24 @@ def test_empty_message_asks_for_text(responder: Responder) -> None:
 
 
 def test_ambiguous_question_offers_choices(responder: Responder) -> None:
-    reply = responder.reply("tell me about the platform")
+    reply = responder.reply("tell me about the teams")
     assert reply.outcome is Outcome.CLARIFY
     assert 2 <= len(reply.suggestions) <= 3
     assert reply.topic is None
+
+
+def test_small_talk_parts_get_one_reply(responder: Responder) -> None:
+    reply = responder.reply("thank you so much, that helps")
+    assert reply.outcome is Outcome.ANSWER
+    assert len(reply.topics) == 1 and reply.topics[0].startswith("smalltalk.")
+
+
+def test_greeting_plus_question_answers_the_question(responder: Responder) -> None:
+    reply = responder.reply("hello! is the job remote?")
+    assert reply.topics == ("remote-work",)
+
+
+def test_unanswerable_part_of_a_question_is_flagged(responder: Responder) -> None:
+    reply = responder.reply("is it remote, and do you sponsor visas?")
+    assert reply.topics == ("remote-work",)
+    assert "rest of your question" in reply.text
