@@ -120,7 +120,9 @@ class _LanguageIndex:
             s: math.log(1.0 + n_topics / max(1, len(t) - (oos in t))) for s, t in in_docs.items()
         }
         self.unknown_weight = math.log(1.0 + _UNKNOWN_RARITY * n_topics)
-        self.topics_of = {}
+        # stem -> ((topic, salience), ...): how much the word belongs to each topic.
+        self.topics_of: dict[str, tuple[tuple[int, float], ...]] = {}
+        oos_share: dict[str, float] = {}
         for stem, per_topic in in_docs.items():
             salience = {t: min(1.0, n / _SALIENT_DOCS) for t, n in per_topic.items()}
             if oos in salience:
@@ -129,6 +131,7 @@ class _LanguageIndex:
                 job = max((v for t, v in salience.items() if t != oos), default=0.0)
                 salience[oos] = max(salience[oos], 1.0 - job)
             self.topics_of[stem] = tuple(salience.items())
+            oos_share[stem] = salience.get(oos, 0.0)
         # Function words that mark a topic keep their weight: "where"/"donde" is in
         # many of the locations examples, "please" only in a few of apply's.
         topic_docs: dict[int, int] = defaultdict(int)
@@ -139,16 +142,14 @@ class _LanguageIndex:
             for stem, per_topic in in_docs.items()
             if any(n >= _OWNED_SHARE * topic_docs[t] for t, n in per_topic.items() if t != oos)
         )
-        # stem -> (document, share of the word's weight it earns there). A probe
-        # earns only the out-of-scope share: "salaire" in "le salaire d'un plombier"
-        # is evidence for salary, "plombier" is evidence against it.
+        # stem -> ((document, share of the word's weight it earns there), ...). A probe
+        # earns a word only as far as the word is out-of-scope evidence: "is it remote"
+        # matches little of "my tv remote is broken", "tv" matches it fully.
         self.docs_of: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.doc_norm: list[float] = []
         for d, stems in enumerate(doc_stems):
             for stem in stems:
-                share = (
-                    dict(self.topics_of[stem]).get(oos, 0.0) if self.doc_topic[d] == oos else 1.0
-                )
+                share = oos_share[stem] if self.doc_topic[d] == oos else 1.0
                 self.docs_of[stem].append((d, share))
             self.doc_norm.append(sum(self.idf[s] for s in stems))
         self._choices: dict[str, list[str]] = defaultdict(list)
