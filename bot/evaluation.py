@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.dialogue import Outcome, Reply, Responder
-from bot.core.knowledge import LANGUAGES
+from bot.core.knowledge import LANGUAGES, is_smalltalk
 
 NOT_ANSWERABLE = "-"
 IN_SCOPE_KINDS = frozenset({"in", "other"})
+# A small-talk reply ("you're welcome") to an off-topic message is not a job answer,
+# so it counts as rejected.
 REJECT_KINDS = frozenset({"silent", "oos"})
-# A small-talk reply ("you're welcome") to an off-topic message is not a job answer.
-SMALLTALK = "smalltalk."
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +86,7 @@ class Tally:
         elif item.kind in REJECT_KINDS:
             self.rejectable += 1
             rejected = reply.outcome is Outcome.FALLBACK or (
-                reply.outcome is Outcome.ANSWER
-                and all(t.startswith(SMALLTALK) for t in reply.topics)
+                reply.outcome is Outcome.ANSWER and all(map(is_smalltalk, reply.topics))
             )
             self.rejected += rejected
             if not rejected:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.core.dialogue import Thresholds
-from bot.core.knowledge import LANGUAGES, Posting
+from bot.core.knowledge import LANGUAGES, Posting, is_smalltalk
 from bot.core.matcher import Match, Matcher
 from bot.evaluation import Labelled
 
@@ -83,9 +83,7 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
         correct=np.array(
             [bool(m.best) and m.best.topic_id == e for m, e in zip(matches, expected, strict=True)]
         ),
-        smalltalk=np.array(
-            [bool(m.best) and m.best.topic_id.startswith("smalltalk.") for m in matches]
-        ),
+        smalltalk=np.array([bool(m.best) and is_smalltalk(m.best.topic_id) for m in matches]),
         in_top3=np.array(
             [
                 e in {c.topic_id for c in m.candidates[:3]}

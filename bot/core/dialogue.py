@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting
+from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting, is_smalltalk
 from bot.core.language import LanguageDetector
 from bot.core.matcher import Match, Matcher
 from bot.core.phrases import phrase
@@ -104,6 +104,11 @@ def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decisio
     return Decision(Outcome.FALLBACK, (), best.score)
 
 
+def reply_language(lang: str) -> str:
+    """The language to answer in: the candidate's if supported, else English."""
+    return lang if lang in LANGUAGES else "en"
+
+
 def split_parts(question: str) -> list[str]:
     """The clauses of a question that may ask several things, at most MAX_PARTS."""
     parts = [p for p in _PART_SEPARATORS.split(fold(question)) if words(p)]
@@ -140,7 +145,7 @@ class Responder:
         matcher = self._matchers[target.slug]
         match = matcher.match(text)
         lang = self._detector.detect(text, match.known_share, lang_hint)
-        reply_lang = lang if lang in LANGUAGES else "en"
+        reply_lang = reply_language(lang)
         if not words(text):
             return self._reply(
                 question,
@@ -158,13 +163,13 @@ class Responder:
     def answer_topic(self, topic_id: str, lang: str, posting: str | None = None) -> Reply:
         """The answer to a topic picked from a list or a button."""
         target = self.knowledge.posting(posting)
-        reply_lang = lang if lang in LANGUAGES else "en"
+        reply_lang = reply_language(lang)
         decision = Decision(Outcome.ANSWER, (topic_id,), 1.0)
         return self._reply("", lang, reply_lang, decision, target.answer(topic_id, reply_lang))
 
     def greeting(self, lang: str, posting: str | None = None) -> str:
         target = self.knowledge.posting(posting)
-        reply_lang = lang if lang in LANGUAGES else "en"
+        reply_lang = reply_language(lang)
         return phrase(
             "greeting", reply_lang, title=getattr(target.title, reply_lang), company=target.company
         )
@@ -187,14 +192,15 @@ class Responder:
                 answered[topic] = max(answered.get(topic, 0.0), decision.confidence)
             elif len(words(part)) >= 2:
                 unanswered = True
-        if any(not t.startswith("smalltalk.") for t in answered):
-            answered = {t: c for t, c in answered.items() if not t.startswith("smalltalk.")}
-        elif answered:  # "thanks, that helps": one small-talk reply is enough
+        job = {t: c for t, c in answered.items() if not is_smalltalk(t)}
+        if job:
+            answered = job
+        elif answered and not unanswered:  # "thanks, that helps": one small-talk reply
             top = max(answered, key=answered.__getitem__)
             answered = {top: answered[top]}
-        whole_is_job_answer = whole.outcome is Outcome.ANSWER and not whole.topics[0].startswith(
-            "smalltalk."
-        )
+        else:  # "hi, do you sponsor visas?" is a question we can't answer, not a greeting
+            return whole
+        whole_is_job_answer = whole.outcome is Outcome.ANSWER and not is_smalltalk(whole.topics[0])
         if len(answered) >= 2 or (len(answered) == 1 and not whole_is_job_answer):
             return Decision(
                 Outcome.ANSWER, tuple(answered), min(answered.values()), partial=unanswered

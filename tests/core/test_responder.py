@@ -123,3 +123,8 @@ def test_unanswerable_part_of_a_question_is_flagged(responder: Responder) -> Non
     reply = responder.reply("is it remote, and do you sponsor visas?")
     assert reply.topics == ("remote-work",)
     assert "rest of your question" in reply.text
+
+
+def test_greeting_does_not_hide_an_unanswerable_question(responder: Responder) -> None:
+    reply = responder.reply("hi! do you sponsor visas?")
+    assert reply.outcome is Outcome.FALLBACK

@@ -2,7 +2,7 @@
 
 from bot.core.knowledge.base import KnowledgeBase, Posting, load_knowledge
 from bot.core.knowledge.problems import KnowledgeError, Problem
-from bot.core.knowledge.schema import LANGUAGES, Topic, TopicText
+from bot.core.knowledge.schema import LANGUAGES, Topic, TopicText, is_smalltalk
 
 __all__ = [
     "LANGUAGES",
@@ -12,5 +12,6 @@ __all__ = [
     "Problem",
     "Topic",
     "TopicText",
+    "is_smalltalk",
     "load_knowledge",
 ]

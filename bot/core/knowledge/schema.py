@@ -24,6 +24,11 @@ FactName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]*$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
 
 
+def is_smalltalk(topic_id: str) -> bool:
+    """Small talk (greeting, thanks...) rather than a fact about the job."""
+    return topic_id.startswith("smalltalk.")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,7 +60,7 @@ class Topic(_Strict):
 
     @property
     def is_smalltalk(self) -> bool:
-        return self.id.startswith("smalltalk.")
+        return is_smalltalk(self.id)
 
 
 class Localized(_Strict):
