@@ -35,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args, settings) or 0)
     except KnowledgeError as exc:
-        print(exc, file=sys.stderr)
+        print(
+            f"{exc}\n(the knowledge folder comes from --knowledge or BOT_KNOWLEDGE)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -135,3 +135,7 @@ def test_postings_live_side_by_side(make_kb) -> None:
     responder = Responder(knowledge)
     assert responder.reply("question salary en", posting="test-job").text == "Shared."
     assert responder.reply("question salary en", posting="other-job").text == "Own."
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    assert any("knowledge folder not found" in p for p in problems_of(tmp_path / "nope"))

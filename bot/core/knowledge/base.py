@@ -80,10 +80,12 @@ class KnowledgeBase:
 
 def load_knowledge(root: Path, default_posting: str | None = None) -> KnowledgeBase:
     """Load and validate the whole folder; raise KnowledgeError listing every problem."""
+    if not root.is_dir():
+        raise KnowledgeError([Problem(root, 1, 1, "", "knowledge folder not found")])
     problems: list[Problem] = []
     company_path = root / COMPANY_FILE
     company = _load_model(company_path, CompanyFile, problems) if company_path.exists() else None
-    posting_paths = sorted((root / POSTINGS_DIR).glob("*.y*ml")) if root.is_dir() else []
+    posting_paths = sorted((root / POSTINGS_DIR).glob("*.y*ml"))
     if not posting_paths:
         problems.append(Problem(root, 1, 1, "", f"no posting files in {root / POSTINGS_DIR}"))
     postings: dict[str, Posting] = {}
