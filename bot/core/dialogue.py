@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -12,6 +13,8 @@ from bot.core.language import LanguageDetector
 from bot.core.matcher import Match, Matcher
 from bot.core.phrases import phrase
 from bot.core.text import MAX_MATCH_CHARS, clean, fold, words
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -155,6 +158,14 @@ class Responder:
                 phrase("empty", reply_lang),
             )
         decision = self._decide_parts(matcher, text, decide(match, self.thresholds))
+        log.debug(
+            "reply posting=%s outcome=%s topics=%s confidence=%.3f lang=%s",
+            target.slug,
+            decision.outcome,
+            ",".join(decision.topics),
+            decision.confidence,
+            lang,
+        )
         body = self._render(target, decision, reply_lang)
         if lang != reply_lang:
             body = f"{phrase('other_language', reply_lang)}\n\n{body}"
