@@ -115,7 +115,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     responder = _responder(args)
     questions = (
-        [" ".join(args.question)] if args.question else (line.rstrip("\n") for line in sys.stdin)
+        [" ".join(args.question)] if args.question else (line.rstrip("\r\n") for line in sys.stdin)
     )
     for question in questions:
         reply = responder.reply(question, args.posting)

@@ -181,12 +181,10 @@ def format_report(report: Report, show_misses: int = 0) -> str:
 
     lines += [row(f"dev {name}", t) for name, t in report.by_lang.items()]
     lines += [row(name, t) for name, t in report.by_file.items()]
-    confusions: Counter[tuple[str, str]] = Counter()
-    for tally in report.by_lang.values():
-        confusions.update(tally.confusions)
-    if confusions:
-        lines += ["", "Most confused topic pairs (expected -> answered):"]
-        lines += [f"  {n:>3}  {a} -> {b}" for (a, b), n in confusions.most_common(10)]
+    lines += ["", "Most confused topic pairs (expected -> answered):"]
+    for name, tally in report.by_lang.items():
+        pairs = ", ".join(f"{a} -> {b} ({n})" for (a, b), n in tally.confusions.most_common(5))
+        lines.append(f"  {name}: {pairs or 'none'}")
     if show_misses:
         lines += ["", "Misses:"]
         for name, tally in (*report.by_lang.items(), *report.by_file.items()):

@@ -128,3 +128,21 @@ def test_unanswerable_part_of_a_question_is_flagged(responder: Responder) -> Non
 def test_greeting_does_not_hide_an_unanswerable_question(responder: Responder) -> None:
     reply = responder.reply("hi! do you sponsor visas?")
     assert reply.outcome is Outcome.FALLBACK
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "remote is it?",
+        "REMOTE???",
+        "🏠 remote? 🙏",
+        "is    the job\tremote",
+        "c'est en télétravail ?",
+        "cest en teletravail",
+        "C'EST EN TÉLÉTRAVAIL",
+        "teletravial possible ?",
+    ],
+)
+def test_robust_to_order_case_accents_emoji_and_typos(responder: Responder, question: str) -> None:
+    reply = responder.reply(question)
+    assert (reply.outcome, reply.topic) == (Outcome.ANSWER, "remote-work")
