@@ -94,8 +94,9 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
 
 
 def _outcomes(s: _Scores, t: Thresholds) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean arrays: answered, clarified (the rest falls back)."""
-    oos_wins = s.oos >= s.best - t.out_of_scope_margin
+    """Boolean arrays: answered, clarified (the rest falls back), as `decide` would."""
+    margin = np.where(s.best >= t.sure, 0.0, t.out_of_scope_margin)
+    oos_wins = s.oos >= s.best - margin
     answer = ~oos_wins & (s.best >= t.answer) & (s.best - s.second >= t.margin)
     clarify = ~oos_wins & ~answer & (s.best >= t.clarify)
     return answer, clarify
@@ -127,12 +128,13 @@ def search(
         np.arange(0.20, 0.81, 0.02),  # answer
         np.arange(0.0, 0.21, 0.02),  # margin
         np.arange(0.10, 0.61, 0.05),  # clarify
-        np.arange(-0.10, 0.11, 0.05),  # out-of-scope margin
+        np.arange(-0.10, 0.21, 0.05),  # out-of-scope margin
+        (0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01),  # sure
     )
-    for answer, margin, clarify, oos_margin in grid:
+    for answer, margin, clarify, oos_margin, sure in grid:
         if clarify > answer:
             continue
-        t = Thresholds(*(round(float(x), 2) for x in (answer, margin, clarify, oos_margin)))
+        t = Thresholds(*(round(float(x), 2) for x in (answer, margin, clarify, oos_margin, sure)))
         in_answer, in_clarify = _outcomes(ins, t)
         oos_answer, oos_clarify = _outcomes(oos, t)
         rejection = 1.0 - float(np.mean((oos_answer & ~oos.smalltalk) | oos_clarify))
@@ -165,7 +167,7 @@ def tune(
         lines.append(
             f"{r.objective:9.3f} {r.accuracy:6.1%} {r.wrong:6.1%} {r.clarify:7.1%} "
             f"{r.rejection:6.1%}  answer={t.answer} margin={t.margin} clarify={t.clarify} "
-            f"out_of_scope_margin={t.out_of_scope_margin}"
+            f"out_of_scope_margin={t.out_of_scope_margin} sure={t.sure}"
         )
     if not results:
         lines.append("no thresholds reach the rejection floor")

@@ -13,7 +13,7 @@ from tests.conftest import ROOT
 # Floors sit a little under the figures measured when the thresholds were tuned
 # (README, Evaluation), so a regression fails while noise-free reruns pass.
 ACCURACY_FLOOR = 0.93
-REJECTION_FLOOR = 0.95
+REJECTION_FLOOR = 0.93
 THIRD_PARTY_REJECTION_FLOOR = 0.94
 LANGUAGE_FLOOR = 0.95
 

@@ -31,10 +31,12 @@ class Thresholds:
     """
 
     answer: float = 0.46
-    margin: float = 0.02
+    margin: float = 0.04
     clarify: float = 0.45
-    # The out-of-scope probes win when they score at least this close to the best topic.
+    # The out-of-scope probes win when they score at least this close to the best
+    # topic, or, once the best topic scores `sure`, only when they beat it.
     out_of_scope_margin: float = 0.1
+    sure: float = 0.70
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -94,7 +96,8 @@ def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decisio
     if best is None:
         return Decision(Outcome.FALLBACK, (), 0.0)
     runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
-    if match.out_of_scope >= best.score - thresholds.out_of_scope_margin:
+    margin = 0.0 if best.score >= thresholds.sure else thresholds.out_of_scope_margin
+    if match.out_of_scope >= best.score - margin:
         return Decision(Outcome.FALLBACK, (), best.score)
     if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
         return Decision(Outcome.ANSWER, (best.topic_id,), best.score)
