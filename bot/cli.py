@@ -10,19 +10,11 @@ from pathlib import Path
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
 from bot.settings import Settings
-
-log = logging.getLogger(__name__)
 
 DEVSET = Path("tests/data/devset.tsv")
 OFF_TOPIC_DIR = Path("tests/data/third_party")
-# Third-party off-topic files and the language they are written in.
-OFF_TOPIC_FILES = {
-    "clinc150_oos_val.txt": "en",
-    "clinc150_inscope_val.txt": "en",
-    "ha_fr_dev.txt": "fr",
-    "ha_es_dev.txt": "es",
-}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,27 +123,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import evaluate, format_report, read_devset
-
+    if not args.devset.is_file():
+        print(
+            f"dev set not found: {args.devset} (run from the repository or pass --devset)",
+            file=sys.stderr,
+        )
+        return 2
     responder = _responder(args)
+    off_topic = read_off_topic_sets(args.off_topic_dir)
     if args.tune:
         from bot.tuning import tune
 
-        print(tune(responder.knowledge.posting(args.posting), _off_topic(args)))
+        print(tune(responder.knowledge.posting(args.posting), off_topic))
         return 0
-    report = evaluate(responder, read_devset(args.devset), _off_topic(args))
-    if args.json:
-        print(json.dumps(report.as_json(), indent=2))
-    else:
-        print(format_report(report, args.misses))
+    report = evaluate(responder, read_devset(args.devset), off_topic)
+    print(
+        json.dumps(report.as_json(), indent=2) if args.json else format_report(report, args.misses)
+    )
     return 0
-
-
-def _off_topic(args: argparse.Namespace) -> dict[str, list]:
-    from bot.evaluation import read_off_topic
-
-    return {
-        name: read_off_topic(args.off_topic_dir / name, lang)
-        for name, lang in OFF_TOPIC_FILES.items()
-        if (args.off_topic_dir / name).exists()
-    }

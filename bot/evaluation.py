@@ -12,6 +12,13 @@ from bot.core.dialogue import Outcome, Reply, Responder
 from bot.core.knowledge import LANGUAGES, is_smalltalk
 
 NOT_ANSWERABLE = "-"
+# Third-party off-topic files (tests/data/third_party) and their language.
+OFF_TOPIC_FILES = {
+    "clinc150_oos_val.txt": "en",
+    "clinc150_inscope_val.txt": "en",
+    "ha_fr_dev.txt": "fr",
+    "ha_es_dev.txt": "es",
+}
 IN_SCOPE_KINDS = frozenset({"in", "other"})
 # A small-talk reply ("you're welcome") to an off-topic message is not a job answer,
 # so it counts as rejected.
@@ -43,6 +50,15 @@ def read_off_topic(path: Path, lang: str) -> list[Labelled]:
     """A plain file of off-topic questions, one per line."""
     lines = path.read_text(encoding="utf-8").splitlines()
     return [Labelled(lang, NOT_ANSWERABLE, "oos", line) for line in lines if line.strip()]
+
+
+def read_off_topic_sets(folder: Path) -> dict[str, list[Labelled]]:
+    """The third-party off-topic files found in `folder`, by file name."""
+    return {
+        name: read_off_topic(folder / name, lang)
+        for name, lang in OFF_TOPIC_FILES.items()
+        if (folder / name).is_file()
+    }
 
 
 @dataclass(slots=True)

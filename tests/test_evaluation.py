@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import OFF_TOPIC_DIR, OFF_TOPIC_FILES
+from bot.cli import OFF_TOPIC_DIR
 from bot.core.dialogue import DEFAULT_THRESHOLDS, Responder
-from bot.evaluation import Report, evaluate, read_devset, read_off_topic
+from bot.evaluation import OFF_TOPIC_FILES, Report, evaluate, read_devset, read_off_topic_sets
 from bot.tuning import MIN_REJECTION, search
 from tests.conftest import ROOT
 
@@ -19,10 +19,7 @@ LANGUAGE_FLOOR = 0.95
 
 
 def off_topic() -> dict:
-    return {
-        name: read_off_topic(ROOT / OFF_TOPIC_DIR / name, lang)
-        for name, lang in OFF_TOPIC_FILES.items()
-    }
+    return read_off_topic_sets(ROOT / OFF_TOPIC_DIR)
 
 
 @pytest.fixture(scope="module")
