@@ -89,3 +89,8 @@ def test_chat_survives_end_of_input_without_quit() -> None:
     result = run("chat", stdin="hello")
     assert result.returncode == 0
     assert "Goodbye" in result.stdout
+
+
+def test_chat_explains_that_no_recruiter_is_on_the_line() -> None:
+    result = run("chat", stdin="/human\n")
+    assert "no recruiter on the line" in result.stdout

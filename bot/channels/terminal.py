@@ -9,7 +9,7 @@ from bot.core.dialogue import Outcome, Reply, Responder
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
 
-QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit", "bye!"})
+QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit"})
 TOPICS_WORDS = frozenset({"topics", "/topics", "topic", "sujets", "temas"})
 
 
@@ -54,6 +54,8 @@ class TerminalChat:
         text = line.strip()
         if text.casefold() in TOPICS_WORDS:
             self._show_topics()
+        elif text.casefold() == "/human":
+            self._write(phrase("no_human_here", self._lang))
         elif text.isdigit() and self._choices:
             self._pick(int(text))
         else:

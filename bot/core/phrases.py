@@ -66,6 +66,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "es": "Escribe una pregunta, un número para elegir una sugerencia, «topics» para "
         "la lista o «quit» para salir.",
     },
+    "no_human_here": {
+        "en": "This terminal chat has no recruiter on the line. On Telegram, /human passes "
+        "your question to one.",
+        "fr": "Ce chat en terminal n'est relié à aucun recruteur. Sur Telegram, /human lui "
+        "transmet votre question.",
+        "es": "Este chat de terminal no está conectado a ningún reclutador. En Telegram, "
+        "/human le pasa tu pregunta.",
+    },
     "goodbye": {
         "en": "Goodbye, and good luck with your application!",
         "fr": "Au revoir, et bonne chance pour votre candidature !",
