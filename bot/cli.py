@@ -79,8 +79,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def _responder(args: argparse.Namespace) -> Responder:
-    knowledge = load_knowledge(args.knowledge, args.posting)
-    return Responder(knowledge)
+    responder = Responder(load_knowledge(args.knowledge, args.posting))
+    responder.warm_up()  # load the language model now, not on the first question
+    return responder
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
