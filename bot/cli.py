@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
 import json
 import logging
 import sys
@@ -99,10 +101,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.channels.terminal import TerminalChat
-
-    TerminalChat(_responder(args), args.posting).run()
+    asyncio.run(_chat_logged(_responder(args), args.posting, settings))
     return 0
+
+
+async def _chat_logged(responder: Responder, posting: str | None, settings: Settings) -> None:
+    from bot.channels.terminal import TerminalChat
+    from bot.store import TranscriptStore
+    from bot.store.conversation import ConversationLog
+
+    slug = responder.knowledge.posting(posting).slug
+    async with TranscriptStore(settings.database, retention_days=settings.retention_days) as store:
+        log = ConversationLog(store, "terminal", getpass.getuser(), slug)
+        await TerminalChat(responder, slug, log).run()
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,4 +16,6 @@ class Settings(BaseSettings):
     knowledge: Path = Field(Path("knowledge"), validation_alias="BOT_KNOWLEDGE")
     posting: str | None = Field(None, validation_alias="BOT_POSTING")
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
+    database: Path = Field(Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE")
+    retention_days: int = Field(180, ge=1, validation_alias="BOT_RETENTION_DAYS")
     log_level: str = Field("WARNING", validation_alias="BOT_LOG_LEVEL")

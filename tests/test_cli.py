@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -94,3 +95,27 @@ def test_chat_survives_end_of_input_without_quit() -> None:
 def test_chat_explains_that_no_recruiter_is_on_the_line() -> None:
     result = run("chat", stdin="/human\n")
     assert "no recruiter on the line" in result.stdout
+
+
+def test_chat_logs_the_conversation_and_ask_does_not(tmp_path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    env = {"BOT_DATABASE": str(database)}
+    result = run("chat", stdin="is it remote?\nweather today?\ntopics\nquit\n", env=env)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(database)
+    rows = db.execute(
+        "SELECT seq, direction, channel, outcome, topics, text FROM messages ORDER BY seq"
+    ).fetchall()
+    assert [r[:4] for r in rows] == [
+        (1, "in", "terminal", None),
+        (2, "out", "terminal", "answer"),
+        (3, "in", "terminal", None),
+        (4, "out", "terminal", "fallback"),
+        (5, "in", "terminal", "command"),
+        (6, "out", "terminal", "command"),
+    ]
+    assert rows[0][5] == "is it remote?" and rows[1][4] == "remote-work"
+    assert db.execute("SELECT status FROM conversations").fetchall() == [("closed",)]
+
+    run("ask", "is it remote?", env=env)
+    assert db.execute("SELECT count(*) FROM messages").fetchone() == (6,)

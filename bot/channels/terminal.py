@@ -2,44 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import time
 from collections.abc import Callable
 
 from bot.core.dialogue import Outcome, Reply, Responder
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
+from bot.store.conversation import ConversationLog
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit"})
 TOPICS_WORDS = frozenset({"topics", "/topics", "topic", "sujets", "temas"})
 
 
 class TerminalChat:
-    """One conversation in a terminal, bound to one posting."""
+    """One conversation in a terminal, bound to one posting, logged if a log is given."""
 
     def __init__(
         self,
         responder: Responder,
         posting: str | None = None,
+        log: ConversationLog | None = None,
         read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
         interactive: bool | None = None,
     ) -> None:
         self._responder = responder
         self._posting = responder.knowledge.posting(posting).slug
+        self._log = log
         self._read = read
         self._write = write
         self._interactive = sys.stdin.isatty() if interactive is None else interactive
         self._lang = "en"
         self._choices: list[str] = []
 
-    def run(self) -> None:
-        """Chat until 'quit' or end of input."""
+    async def run(self) -> None:
+        """Chat until 'quit' or end of input. Reading runs in a thread so the
+        transcript writer keeps working while the candidate types."""
         self._write(self._responder.greeting(self._lang, self._posting))
         self._show_topics()
         self._write(phrase("chat_help", self._lang))
         while True:
             try:
-                line = self._read("> " if self._interactive else "")
+                line = await asyncio.to_thread(self._read, "> " if self._interactive else "")
             except (EOFError, KeyboardInterrupt):
                 break
             if not self._interactive:
@@ -48,33 +54,54 @@ class TerminalChat:
                 break
             self.handle(line)
         self._write(phrase("goodbye", self._lang))
+        if self._log:
+            self._log.set_status("closed")
 
     def handle(self, line: str) -> None:
         """React to one line typed by the candidate."""
         text = line.strip()
         if text.casefold() in TOPICS_WORDS:
-            self._show_topics()
+            self._command(text, self._show_topics())
         elif text.casefold() == "/human":
+            self._command(text, phrase("no_human_here", self._lang))
             self._write(phrase("no_human_here", self._lang))
         elif text.isdigit() and self._choices:
-            self._pick(int(text))
+            self._pick(text)
         else:
-            self._show(self._responder.reply(text, self._posting, self._lang))
+            start = time.perf_counter()
+            reply = self._responder.reply(text, self._posting, self._lang)
+            if self._log:
+                self._log.exchange(reply, 1000 * (time.perf_counter() - start))
+            self._show(reply)
 
-    def _pick(self, number: int) -> None:
-        if number == 0 or number > len(self._choices):
-            self._choices = []
+    def _pick(self, text: str) -> None:
+        number, choices = int(text), self._choices
+        self._choices = []
+        if number == 0 or number > len(choices):
+            self._command(text, phrase("fallback", self._lang), outcome="fallback")
             self._write(phrase("fallback", self._lang))
             return
-        topic = self._choices[number - 1]
-        self._choices = []
-        self._show(self._responder.answer_topic(topic, self._lang, self._posting))
+        start = time.perf_counter()
+        reply = self._responder.answer_topic(choices[number - 1], self._lang, self._posting)
+        if self._log:
+            self._log.incoming(text, self._lang, outcome="command")
+            self._log.reply(reply, 1000 * (time.perf_counter() - start))
+        self._show(reply)
 
-    def _show_topics(self) -> None:
+    def _command(self, text: str, answer: str, outcome: str = "command") -> None:
+        if self._log:
+            self._log.incoming(text, self._lang, outcome="command")
+            self._log.outgoing(answer, outcome, self._lang)
+
+    def _show_topics(self) -> str:
         titles = self._responder.topic_titles(self._lang, self._posting)
         self._choices = [topic for topic, _ in titles]
-        self._write(phrase("topics", self._lang))
-        self._write("\n".join(f"  {i}. {title}" for i, (_, title) in enumerate(titles, 1)))
+        listing = "\n".join(
+            [phrase("topics", self._lang)]
+            + [f"  {i}. {title}" for i, (_, title) in enumerate(titles, 1)]
+        )
+        self._write(listing)
+        return listing
 
     def _show(self, reply: Reply) -> None:
         if reply.lang in LANGUAGES:

@@ -1,0 +1,80 @@
+"""Versioned schema migrations, applied in order at start-up (PRAGMA user_version).
+
+There are no foreign-key constraints on purpose: after a spill-file replay, a
+message may be stored before its conversation, and a constraint would then
+refuse a row that is only early. Erasing a candidate deletes from every table.
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the first schema.
+    """
+    CREATE TABLE candidates (
+        key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        display_name TEXT,
+        username TEXT,
+        language TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    );
+    CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        candidate TEXT NOT NULL,
+        posting TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'handed_off', 'closed')),
+        started_at TEXT NOT NULL,
+        last_activity_at TEXT NOT NULL
+    );
+    CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation TEXT NOT NULL,
+        candidate TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        channel TEXT NOT NULL,
+        text TEXT NOT NULL,
+        topics TEXT NOT NULL DEFAULT '',
+        outcome TEXT,
+        confidence REAL,
+        latency_ms REAL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+    CREATE TABLE feedback (
+        message TEXT PRIMARY KEY,
+        candidate TEXT NOT NULL,
+        helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+        at TEXT NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: the detected language per message, and indexes for the recruiter reports.
+    """
+    ALTER TABLE messages ADD COLUMN lang TEXT;
+    CREATE INDEX messages_by_time ON messages (created_at);
+    CREATE INDEX messages_by_outcome ON messages (outcome, created_at);
+    CREATE INDEX conversations_by_activity ON conversations (last_activity_at);
+    CREATE INDEX conversations_by_candidate ON conversations (candidate);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+async def migrate(db: aiosqlite.Connection) -> int:
+    """Bring `db` to the latest version; returns the version it had."""
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema v{found} is newer than this bot (v{SCHEMA_VERSION})")
+    for version in range(found, SCHEMA_VERSION):
+        # executescript commits first; each step and its version bump are atomic.
+        await db.executescript(
+            f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version + 1}; COMMIT;"
+        )
+    return found

@@ -1,0 +1,366 @@
+"""TranscriptStore: one writer task batches events into SQLite; nothing is lost.
+
+`record()` only appends to an in-memory buffer, so logging never slows or
+breaks a reply. The writer task stores the buffer in batches, one transaction
+each. If SQLite refuses (locked, read-only, disk full), the rows stay in the
+buffer and are retried with back-off; once the buffer is full, new rows go to
+a JSONL spill file beside the database, which the next start replays. A
+graceful close flushes everything, spilling what the database still refuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sqlite3
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store.events import (
+    CandidateSeen,
+    ConversationState,
+    Event,
+    FeedbackGiven,
+    MessageLogged,
+    from_json,
+    to_json,
+)
+from bot.store.schema import migrate
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+BATCH_WINDOW_S = 0.05
+BUFFER_LIMIT = 20_000
+BUSY_TIMEOUT_MS = 1000
+MAX_BACKOFF_S = 2.0
+
+Connect = Callable[[Path], Any]
+
+
+class TranscriptStore:
+    """The conversation log in one SQLite file. Open it at start-up, close it at shutdown."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retention_days: int = 180,
+        batch_size: int = BATCH_SIZE,
+        batch_window_s: float = BATCH_WINDOW_S,
+        buffer_limit: int = BUFFER_LIMIT,
+        connect: Connect = aiosqlite.connect,
+    ) -> None:
+        self.path = path
+        self.spill_path = path.with_name(path.name + ".spill.jsonl")
+        self.retention_days = retention_days
+        self._batch_size = batch_size
+        self._window = batch_window_s
+        self._limit = buffer_limit
+        self._connect = connect
+        self._buffer: deque[Event] = deque()
+        self._wake = asyncio.Event()
+        self._db: aiosqlite.Connection | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._closing = False
+        self._lock = asyncio.Lock()  # one transaction at a time on the connection
+        self._ready = False
+        self.healthy = True  # False while the database refuses writes
+        self.written = 0
+        self.spilled = 0
+
+    # -- life cycle ---------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Start the writer. If the database can't be set up yet, the bot still runs:
+        rows wait in the buffer and the spill file, and the writer keeps trying."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await self._setup()
+        except sqlite3.Error as exc:
+            log.error("transcript store unavailable, will retry: %s", exc)
+            self.healthy = False
+        self._writer = asyncio.create_task(self._write_loop(), name="transcript-writer")
+
+    async def _setup(self) -> None:
+        """Connect, migrate, replay the spill file and purge old transcripts."""
+        if self._db is None:
+            db = await self._connect(self.path)
+            try:
+                await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                await db.execute("PRAGMA journal_mode = WAL")
+                await db.execute("PRAGMA synchronous = NORMAL")
+                await migrate(db)
+            except BaseException:
+                await db.close()
+                raise
+            self._db = db
+        await self._replay_spill()
+        await self.purge_older_than(self.retention_days)
+        self._ready = True
+
+    async def close(self) -> None:
+        """Store everything still buffered (or spill it), then disconnect."""
+        self._closing = True
+        self._wake.set()
+        if self._writer is not None:
+            await self._writer
+        if self._buffer:
+            self._spill(list(self._buffer))
+            self._buffer.clear()
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def __aenter__(self) -> TranscriptStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- writing --------------------------------------------------------------------
+
+    def record(self, event: Event) -> None:
+        """Queue one event. Never blocks and never raises on database trouble."""
+        if len(self._buffer) >= self._limit:
+            self._spill([event])
+            return
+        self._buffer.append(event)
+        if len(self._buffer) >= self._batch_size:
+            self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._buffer)
+
+    async def flush(self, timeout_s: float = 10.0) -> bool:
+        """Wait until the buffer is stored; False if it is not within `timeout_s`."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while self._buffer:
+            self._wake.set()
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(self._window / 2)
+        return True
+
+    async def _write_loop(self) -> None:
+        backoff = self._window
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._window)
+            self._wake.clear()
+            while self._buffer or not self._ready:
+                batch = [self._buffer[i] for i in range(min(self._batch_size, len(self._buffer)))]
+                try:
+                    if not self._ready:
+                        await self._setup()
+                    await self._write(batch)
+                except sqlite3.Error as exc:
+                    if self.healthy:
+                        log.warning("transcript store refuses writes, retrying: %s", exc)
+                    self.healthy = False
+                    if self._closing:
+                        return  # close() spills what is left
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, MAX_BACKOFF_S)
+                    continue
+                for _ in batch:
+                    self._buffer.popleft()
+                self.written += len(batch)
+                if not self.healthy:
+                    log.warning("transcript store writes again")
+                self.healthy = True
+                backoff = self._window
+            if self._closing:
+                return
+
+    async def _write(self, batch: list[Event]) -> None:
+        if not batch:
+            return
+        async with self._lock:
+            await self._write_locked(batch)
+
+    async def _write_locked(self, batch: list[Event]) -> None:
+        db = self._require_db()
+        candidates, states, messages, feedback = [], [], [], []
+        for event in batch:
+            if isinstance(event, MessageLogged):
+                messages.append(event)
+            elif isinstance(event, CandidateSeen):
+                candidates.append(event)
+            elif isinstance(event, ConversationState):
+                states.append(event)
+            elif isinstance(event, FeedbackGiven):
+                feedback.append(event)
+        try:
+            await db.execute("BEGIN IMMEDIATE")
+            await db.executemany(
+                """INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET
+                    display_name = coalesce(excluded.display_name, display_name),
+                    username = coalesce(excluded.username, username),
+                    language = coalesce(excluded.language, language),
+                    last_seen_at = max(last_seen_at, excluded.last_seen_at)""",
+                [
+                    (
+                        e.candidate,
+                        e.channel,
+                        e.external_id,
+                        e.display_name,
+                        e.username,
+                        e.language,
+                        e.at,
+                        e.at,
+                    )
+                    for e in candidates
+                ],
+            )
+            await db.executemany(
+                """INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    status = excluded.status,
+                    last_activity_at = max(last_activity_at, excluded.last_activity_at)""",
+                [(e.conversation, e.candidate, e.posting, e.status, e.at, e.at) for e in states],
+            )
+            await db.executemany(
+                """INSERT OR IGNORE INTO messages
+                (id, conversation, candidate, seq, direction, channel, text, topics, outcome,
+                 confidence, latency_ms, created_at, lang)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (
+                        e.message,
+                        e.conversation,
+                        e.candidate,
+                        e.seq,
+                        e.direction,
+                        e.channel,
+                        e.text,
+                        ",".join(e.topics),
+                        e.outcome,
+                        e.confidence,
+                        e.latency_ms,
+                        e.at,
+                        e.lang,
+                    )
+                    for e in messages
+                ],
+            )
+            await db.executemany(
+                """UPDATE conversations SET last_activity_at = max(last_activity_at, ?)
+                WHERE id = ?""",
+                [(e.at, e.conversation) for e in messages],
+            )
+            await db.executemany(
+                """INSERT INTO feedback VALUES (?, ?, ?, ?)
+                ON CONFLICT (message) DO UPDATE SET helpful = excluded.helpful, at = excluded.at""",
+                [(e.message, e.candidate, int(e.helpful), e.at) for e in feedback],
+            )
+            await db.commit()
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                await db.rollback()
+            raise
+
+    # -- the spill file -----------------------------------------------------------------
+
+    def _spill(self, events: list[Event]) -> None:
+        """Append events to the spill file, durably. Logged loudly if even that fails."""
+        try:
+            with self.spill_path.open("a", encoding="utf-8") as handle:
+                handle.writelines(to_json(e) + "\n" for e in events)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            log.exception("cannot spill %d transcript rows to %s", len(events), self.spill_path)
+            return
+        self.spilled += len(events)
+
+    async def _replay_spill(self) -> None:
+        if not self.spill_path.exists():
+            return
+        lines = self.spill_path.read_text(encoding="utf-8").splitlines()
+        events: list[Event] = []
+        for number, line in enumerate(lines, 1):
+            try:
+                events.append(from_json(line))
+            except (ValueError, KeyError, TypeError):
+                # A line cut short by a crash mid-write: everything before it is whole.
+                log.warning("skipping unreadable spill line %d in %s", number, self.spill_path)
+        try:
+            for start in range(0, len(events), self._batch_size):
+                await self._write(events[start : start + self._batch_size])
+        except sqlite3.Error as exc:
+            log.warning("cannot replay %s yet, keeping it: %s", self.spill_path, exc)
+            return
+        self.spill_path.unlink()
+        log.info("replayed %d transcript rows from %s", len(events), self.spill_path)
+
+    # -- privacy ---------------------------------------------------------------------------
+
+    async def erase_candidate(self, candidate: str) -> int:
+        """Delete every row about `candidate`, buffered and spilled ones included."""
+        self._buffer = deque(e for e in self._buffer if e.candidate != candidate)
+        if self.spill_path.exists():
+            kept = [
+                line
+                for line in self.spill_path.read_text(encoding="utf-8").splitlines()
+                if _spilled_candidate(line) != candidate
+            ]
+            self.spill_path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+        db = self._require_db()
+        removed = 0
+        async with self._lock:
+            for table, column in (
+                ("feedback", "candidate"),
+                ("messages", "candidate"),
+                ("conversations", "candidate"),
+                ("candidates", "key"),
+            ):
+                cursor = await db.execute(f"DELETE FROM {table} WHERE {column} = ?", (candidate,))
+                removed += cursor.rowcount
+            await db.commit()
+        return removed
+
+    async def purge_older_than(self, days: int) -> int:
+        """Delete conversations whose last activity is older than `days`; returns how many."""
+        cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+        db = self._require_db()
+        old = "SELECT id FROM conversations WHERE last_activity_at < ?"
+        async with self._lock:
+            await db.execute(
+                f"DELETE FROM feedback WHERE message IN "
+                f"(SELECT id FROM messages WHERE conversation IN ({old}))",
+                (cutoff,),
+            )
+            await db.execute(f"DELETE FROM messages WHERE conversation IN ({old})", (cutoff,))
+            cursor = await db.execute(
+                "DELETE FROM conversations WHERE last_activity_at < ?", (cutoff,)
+            )
+            await db.execute(
+                "DELETE FROM candidates WHERE key NOT IN (SELECT candidate FROM conversations)"
+            )
+            await db.commit()
+        if cursor.rowcount:
+            log.info("purged %d conversations older than %d days", cursor.rowcount, days)
+        return cursor.rowcount
+
+    def _require_db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("the transcript store is not open")
+        return self._db
+
+
+def _spilled_candidate(line: str) -> str | None:
+    try:
+        return from_json(line).candidate
+    except (ValueError, KeyError, TypeError):
+        return None
