@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -113,7 +115,13 @@ async def _chat_logged(responder: Responder, posting: str | None, settings: Sett
     slug = responder.knowledge.posting(posting).slug
     async with TranscriptStore(settings.database, retention_days=settings.retention_days) as store:
         log = ConversationLog(store, "terminal", getpass.getuser(), slug)
-        await TerminalChat(responder, slug, log).run()
+        chat = asyncio.create_task(TerminalChat(responder, slug, log).run())
+        # SIGINT or SIGTERM ends the chat; leaving the `async with` flushes the store.
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, chat.cancel)
+        with contextlib.suppress(asyncio.CancelledError):
+            await chat
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 from tests.conftest import KNOWLEDGE, ROOT
 
@@ -16,7 +20,13 @@ KEYS = {"question", "lang", "topic", "topics", "outcome", "confidence", "answer"
 def run(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "BOT_KNOWLEDGE": str(KNOWLEDGE), **(env or {})}
+    database = str(Path(tempfile.mkdtemp()) / "bot.sqlite3")  # never the repo's data/
+    environment = {
+        **os.environ,
+        "BOT_KNOWLEDGE": str(KNOWLEDGE),
+        "BOT_DATABASE": database,
+        **(env or {}),
+    }
     environment.pop("TELEGRAM_BOT_TOKEN", None)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -119,3 +129,30 @@ def test_chat_logs_the_conversation_and_ask_does_not(tmp_path) -> None:
 
     run("ask", "is it remote?", env=env)
     assert db.execute("SELECT count(*) FROM messages").fetchone() == (6,)
+
+
+def test_sigterm_ends_the_chat_and_flushes_the_transcript(tmp_path) -> None:
+    database = tmp_path / "bot.sqlite3"
+    env = {**os.environ, "BOT_KNOWLEDGE": str(KNOWLEDGE), "BOT_DATABASE": str(database)}
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert chat.stdin and chat.stdout
+    chat.stdin.write("is it remote?\n")
+    chat.stdin.flush()
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "Télétravail fréquent" not in seen and time.monotonic() < deadline:
+        seen += chat.stdout.readline()
+    assert "Télétravail fréquent" in seen
+    chat.send_signal(signal.SIGTERM)  # stdin stays open: only the signal can end it
+    assert chat.wait(timeout=30) == 0
+    db = sqlite3.connect(database)
+    assert db.execute("SELECT count(*) FROM messages").fetchone() == (2,)
+    assert db.execute("SELECT status FROM conversations").fetchone() == ("closed",)

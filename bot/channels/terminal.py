@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from bot.core.dialogue import Outcome, Reply, Responder
 from bot.core.knowledge import LANGUAGES
@@ -24,38 +25,57 @@ class TerminalChat:
         responder: Responder,
         posting: str | None = None,
         log: ConversationLog | None = None,
-        read: Callable[[str], str] = input,
         write: Callable[[str], None] = print,
         interactive: bool | None = None,
     ) -> None:
         self._responder = responder
         self._posting = responder.knowledge.posting(posting).slug
         self._log = log
-        self._read = read
         self._write = write
         self._interactive = sys.stdin.isatty() if interactive is None else interactive
         self._lang = "en"
         self._choices: list[str] = []
 
     async def run(self) -> None:
-        """Chat until 'quit' or end of input. Reading runs in a thread so the
-        transcript writer keeps working while the candidate types."""
+        """Chat until 'quit', end of input or cancellation."""
         self._write(self._responder.greeting(self._lang, self._posting))
         self._show_topics()
         self._write(phrase("chat_help", self._lang))
-        while True:
-            try:
-                line = await asyncio.to_thread(self._read, "> " if self._interactive else "")
-            except (EOFError, KeyboardInterrupt):
-                break
-            if not self._interactive:
-                self._write(f"> {line}")
-            if line.strip().casefold() in QUIT_WORDS:
-                break
-            self.handle(line)
-        self._write(phrase("goodbye", self._lang))
-        if self._log:
-            self._log.set_status("closed")
+        try:
+            async for line in self._lines():
+                if not self._interactive:
+                    self._write(f"> {line}")
+                if line.strip().casefold() in QUIT_WORDS:
+                    break
+                self.handle(line)
+            self._write(phrase("goodbye", self._lang))
+        finally:  # also when cancelled by SIGTERM
+            if self._log:
+                self._log.set_status("closed")
+
+    async def _lines(self) -> AsyncIterator[str]:
+        """The candidate's lines. stdin is read through the event loop, so that the
+        transcript writer keeps working while the candidate types, and no thread is
+        left blocked on stdin when a signal ends the chat."""
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        try:
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+        except ValueError:  # stdin is a regular file: reading it never blocks
+            for line in sys.stdin:
+                yield line.rstrip("\r\n")
+            return
+        try:
+            while True:
+                if self._interactive:
+                    sys.stdout.write("> ")
+                    sys.stdout.flush()
+                raw = await reader.readline()
+                if not raw:
+                    return
+                yield raw.decode("utf-8", "replace").rstrip("\r\n")
+        finally:  # the pipe transport made stdin non-blocking; the shell expects it back
+            os.set_blocking(sys.stdin.fileno(), True)
 
     def handle(self, line: str) -> None:
         """React to one line typed by the candidate."""
