@@ -59,9 +59,13 @@ class TerminalChat:
         left blocked on stdin when a signal ends the chat."""
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
+        fd = sys.stdin.fileno()
+        # The transport closes its pipe at end of input: give it a copy of stdin.
+        pipe = os.fdopen(os.dup(fd), "rb", buffering=0)
         try:
-            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+            await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
         except ValueError:  # stdin is a regular file: reading it never blocks
+            pipe.close()
             for line in sys.stdin:
                 yield line.rstrip("\r\n")
             return
@@ -75,7 +79,7 @@ class TerminalChat:
                     return
                 yield raw.decode("utf-8", "replace").rstrip("\r\n")
         finally:  # the pipe transport made stdin non-blocking; the shell expects it back
-            os.set_blocking(sys.stdin.fileno(), True)
+            os.set_blocking(fd, True)
 
     def handle(self, line: str) -> None:
         """React to one line typed by the candidate."""
