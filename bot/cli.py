@@ -16,6 +16,7 @@ from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
 from bot.settings import Settings
+from bot.transcripts.cli import add_commands as add_transcript_commands
 
 DEVSET = Path("tests/data/devset.tsv")
 OFF_TOPIC_DIR = Path("tests/data/third_party")
@@ -79,6 +80,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         help="choose thresholds by cross-validation on the knowledge base",
     )
     ev.set_defaults(func=_eval)
+    add_transcript_commands(sub, settings)
     return parser
 
 

@@ -1,0 +1,408 @@
+"""Read-only SQL over the transcript store, returning frozen dataclasses.
+
+The bot may be writing while a recruiter reads (WAL), so every read goes
+through a connection opened with `mode=ro`: these reads can never change or
+lock the bot's data.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from bot.transcripts.periods import Period
+
+# Schema v2 added messages.lang, which these reads use.
+MIN_SCHEMA_VERSION = 2
+# What the bot can say back to a question; "command" replies (a topic list) are not answers.
+REPLY_OUTCOMES = ("answer", "clarify", "fallback", "handoff", "smalltalk")
+OUTCOMES = (*REPLY_OUTCOMES, "command")
+SHORT_ID = 8
+
+
+class TranscriptsError(Exception):
+    """A problem the recruiter can fix; the message says how."""
+
+
+class DatabaseNotFound(TranscriptsError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"No transcript database at {path}.\n"
+            "Set BOT_DATABASE or pass --database PATH (the bot creates the file "
+            "when it logs its first conversation)."
+        )
+        self.path = path
+
+
+class NotATranscriptDatabase(TranscriptsError):
+    def __init__(self, path: Path, version: int) -> None:
+        super().__init__(
+            f"{path} is not a transcript database this tool can read "
+            f"(schema version {version}, at least {MIN_SCHEMA_VERSION} needed). "
+            "Starting the bot once upgrades an older one."
+        )
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationSummary:
+    """One conversation with its candidate and per-outcome counts."""
+
+    id: str
+    candidate: str
+    channel: str | None
+    external_id: str | None
+    display_name: str | None
+    username: str | None
+    posting: str
+    status: str
+    started_at: str
+    last_activity_at: str
+    lang: str | None  # the language most of its messages are in
+    messages: int
+    answered: int
+    clarify: int
+    fallback: int
+    handoff: int
+    helpful: int
+    unhelpful: int
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:SHORT_ID]
+
+    @property
+    def who(self) -> str:
+        """The friendliest name we have for the candidate."""
+        if self.display_name:
+            return self.display_name
+        return f"@{self.username}" if self.username else self.candidate
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: str
+    seq: int
+    at: str
+    direction: str  # "in" from the candidate, "out" from the bot
+    text: str
+    outcome: str | None
+    topics: tuple[str, ...]
+    confidence: float | None
+    lang: str | None
+    helpful: bool | None  # the candidate's feedback on this reply, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    summary: ConversationSummary
+    messages: tuple[Message, ...]
+
+
+class UnknownConversation(TranscriptsError):
+    def __init__(self, prefix: str) -> None:
+        super().__init__(
+            f"No conversation has an id starting with {prefix!r}.\n"
+            "The ids are in the first column of `python -m bot transcripts list`."
+        )
+
+
+class AmbiguousConversation(TranscriptsError):
+    def __init__(self, prefix: str, matches: list[ConversationSummary]) -> None:
+        shown = "\n".join(
+            f"  {m.id}  {m.who}, started {m.started_at[:16].replace('T', ' ')}" for m in matches[:5]
+        )
+        more = f"\n  ... and {len(matches) - 5} more" if len(matches) > 5 else ""
+        super().__init__(
+            f"{len(matches)} conversations have an id starting with {prefix!r}:\n"
+            f"{shown}{more}\nType more characters of the id."
+        )
+        self.matches = tuple(matches)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which conversations a list or an export covers."""
+
+    period: Period = field(default_factory=Period)  # overlaps the conversation's life
+    posting: str | None = None
+    outcome: str | None = None  # at least one message with this outcome
+    unanswered: bool = False  # at least one fallback
+    handed_off: bool = False  # handed off now, or a handoff reply at some point
+    lang: str | None = None  # the conversation's main language
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """A candidate's question and when it was asked."""
+
+    text: str
+    lang: str | None
+    at: str
+    conversation: str
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the transcript database read-only; TranscriptsError if it is not one."""
+    if not path.is_file():
+        raise DatabaseNotFound(path)
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    db.row_factory = sqlite3.Row
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError:  # "file is not a database"
+        db.close()
+        raise NotATranscriptDatabase(path, 0) from None
+    if version < MIN_SCHEMA_VERSION:
+        db.close()
+        raise NotATranscriptDatabase(path, version)
+    return db
+
+
+# -- conversations ---------------------------------------------------------------------
+
+_SUMMARY = """
+WITH summary AS (
+    SELECT c.id, c.candidate, k.channel, k.external_id, k.display_name, k.username,
+        c.posting, c.status, c.started_at, c.last_activity_at,
+        (SELECT l.lang FROM messages l WHERE l.conversation = c.id AND l.lang IS NOT NULL
+         GROUP BY l.lang ORDER BY count(*) DESC, max(l.seq) DESC LIMIT 1) AS lang,
+        count(m.id) AS messages,
+        count(CASE WHEN m.direction = 'out' AND m.outcome = 'answer' THEN 1 END) AS answered,
+        count(CASE WHEN m.direction = 'out' AND m.outcome = 'clarify' THEN 1 END) AS clarify,
+        count(CASE WHEN m.direction = 'out' AND m.outcome = 'fallback' THEN 1 END) AS fallback,
+        count(CASE WHEN m.direction = 'out' AND m.outcome = 'handoff' THEN 1 END) AS handoff,
+        count(CASE WHEN f.helpful = 1 THEN 1 END) AS helpful,
+        count(CASE WHEN f.helpful = 0 THEN 1 END) AS unhelpful
+    FROM conversations c
+    LEFT JOIN candidates k ON k.key = c.candidate
+    LEFT JOIN messages m ON m.conversation = c.id
+    LEFT JOIN feedback f ON f.message = m.id
+    WHERE {inner}
+    GROUP BY c.id
+)
+"""
+_SUMMARY_COLUMNS = ", ".join(f.name for f in fields(ConversationSummary))
+
+
+def _summary_sql(filters: Filters) -> tuple[str, str, list[object]]:
+    """The WITH clause, the outer WHERE and their parameters for `filters`."""
+    inner, outer, params = ["1"], ["1"], []
+    if filters.period.lower:
+        inner.append("c.last_activity_at >= ?")
+        params.append(filters.period.lower)
+    if filters.period.upper:
+        inner.append("c.started_at < ?")
+        params.append(filters.period.upper)
+    if filters.posting:
+        inner.append("c.posting = ?")
+        params.append(filters.posting)
+    outer_params: list[object] = []
+    if filters.outcome:
+        outer.append(
+            "EXISTS (SELECT 1 FROM messages o WHERE o.conversation = summary.id AND o.outcome = ?)"
+        )
+        outer_params.append(filters.outcome)
+    if filters.unanswered:
+        outer.append("fallback > 0")
+    if filters.handed_off:
+        outer.append("(status = 'handed_off' OR handoff > 0)")
+    if filters.lang:
+        outer.append("lang = ?")
+        outer_params.append(filters.lang.casefold())
+    return _SUMMARY.format(inner=" AND ".join(inner)), " AND ".join(outer), params + outer_params
+
+
+def count_conversations(db: sqlite3.Connection, filters: Filters) -> int:
+    with_clause, where, params = _summary_sql(filters)
+    return int(
+        db.execute(f"{with_clause} SELECT count(*) FROM summary WHERE {where}", params).fetchone()[
+            0
+        ]
+    )
+
+
+def conversations(
+    db: sqlite3.Connection, filters: Filters, limit: int | None = None
+) -> list[ConversationSummary]:
+    """Matching conversations, the most recently active first."""
+    with_clause, where, params = _summary_sql(filters)
+    sql = (
+        f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary WHERE {where} "
+        "ORDER BY last_activity_at DESC, id LIMIT ?"
+    )
+    rows = db.execute(sql, [*params, -1 if limit is None else limit])
+    return [ConversationSummary(**dict(row)) for row in rows]
+
+
+def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummary:
+    """The one conversation whose id is or starts with `prefix`."""
+    wanted = prefix.strip().casefold()
+    with_clause, _, _ = _summary_sql(Filters())
+    rows = db.execute(
+        f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary "
+        "WHERE substr(id, 1, length(?)) = ? ORDER BY started_at DESC",
+        (wanted, wanted),
+    ).fetchall()
+    matches = [ConversationSummary(**dict(row)) for row in rows]
+    exact = [m for m in matches if m.id == wanted]
+    if exact:
+        return exact[0]
+    if not wanted or not matches:
+        raise UnknownConversation(prefix)
+    if len(matches) > 1:
+        raise AmbiguousConversation(prefix, matches)
+    return matches[0]
+
+
+def messages(db: sqlite3.Connection, conversation: str) -> tuple[Message, ...]:
+    """A conversation's messages in order, each with its feedback."""
+    rows = db.execute(
+        """SELECT m.id, m.seq, m.created_at, m.direction, m.text, m.outcome, m.topics,
+            m.confidence, m.lang, f.helpful
+        FROM messages m LEFT JOIN feedback f ON f.message = m.id
+        WHERE m.conversation = ? ORDER BY m.seq, m.created_at""",
+        (conversation,),
+    )
+    return tuple(
+        Message(
+            id=row["id"],
+            seq=row["seq"],
+            at=row["created_at"],
+            direction=row["direction"],
+            text=row["text"],
+            outcome=row["outcome"],
+            topics=tuple(t for t in row["topics"].split(",") if t),
+            confidence=row["confidence"],
+            lang=row["lang"],
+            helpful=None if row["helpful"] is None else bool(row["helpful"]),
+        )
+        for row in rows
+    )
+
+
+def transcripts(
+    db: sqlite3.Connection, filters: Filters, limit: int | None = None
+) -> Iterator[Transcript]:
+    """Matching conversations with their messages, read one conversation at a time."""
+    for summary in conversations(db, filters, limit):
+        yield Transcript(summary, messages(db, summary.id))
+
+
+def candidate_footprint(db: sqlite3.Connection, candidate: str) -> tuple[str | None, int, int]:
+    """What is stored about a candidate: (display name, conversations, messages)."""
+    row = db.execute(
+        """SELECT (SELECT coalesce(display_name, username) FROM candidates WHERE key = :c),
+            (SELECT count(*) FROM conversations WHERE candidate = :c),
+            (SELECT count(*) FROM messages WHERE candidate = :c)""",
+        {"c": candidate},
+    ).fetchone()
+    return row[0], int(row[1]), int(row[2])
+
+
+def conversations_older_than(db: sqlite3.Connection, cutoff: str) -> int:
+    return int(
+        db.execute(
+            "SELECT count(*) FROM conversations WHERE last_activity_at < ?", (cutoff,)
+        ).fetchone()[0]
+    )
+
+
+# -- unanswered questions --------------------------------------------------------------
+
+
+def fallback_questions(
+    db: sqlite3.Connection, period: Period, posting: str | None = None
+) -> list[AskedQuestion]:
+    """The question before each fallback reply, newest first.
+
+    The question is the candidate's last message before the fallback that is not
+    a command: after "did you mean ... 0. none of these", the fallback follows the
+    "0", and the question the bot could not answer is the one before it.
+    """
+    where, params = ["f.direction = 'out'", "f.outcome = 'fallback'"], []
+    if period.lower:
+        where.append("f.created_at >= ?")
+        params.append(period.lower)
+    if period.upper:
+        where.append("f.created_at < ?")
+        params.append(period.upper)
+    if posting:
+        where.append("c.posting = ?")
+        params.append(posting)
+    rows = db.execute(
+        f"""SELECT q.text, q.lang, q.created_at, q.conversation
+        FROM messages f
+        LEFT JOIN conversations c ON c.id = f.conversation
+        JOIN messages q ON q.id = (
+            SELECT p.id FROM messages p
+            WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
+                AND (p.outcome IS NULL OR p.outcome <> 'command')
+            ORDER BY p.seq DESC LIMIT 1)
+        WHERE {" AND ".join(where)}
+        ORDER BY f.created_at DESC""",
+        params,
+    )
+    return [AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]) for r in rows]
+
+
+# -- figures for stats ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedMessage:
+    """One message of the period, as stats needs it."""
+
+    conversation: str
+    status: str | None
+    direction: str
+    outcome: str | None
+    topics: tuple[str, ...]
+    lang: str | None  # for a reply: the language of the question it answers
+    day: str  # YYYY-MM-DD, UTC
+    helpful: bool | None
+
+
+def scoped_messages(
+    db: sqlite3.Connection, period: Period, posting: str | None = None
+) -> list[ScopedMessage]:
+    """Every message sent within `period`, optionally for one posting."""
+    where, params = ["1"], []
+    if period.lower:
+        where.append("m.created_at >= ?")
+        params.append(period.lower)
+    if period.upper:
+        where.append("m.created_at < ?")
+        params.append(period.upper)
+    if posting:
+        where.append("c.posting = ?")
+        params.append(posting)
+    rows = db.execute(
+        f"""SELECT m.conversation, c.status, m.direction, m.outcome, m.topics,
+            CASE WHEN m.direction = 'out' THEN coalesce(
+                (SELECT q.lang FROM messages q
+                 WHERE q.conversation = m.conversation AND q.direction = 'in'
+                    AND q.seq < m.seq ORDER BY q.seq DESC LIMIT 1),
+                m.lang) ELSE m.lang END AS lang,
+            substr(m.created_at, 1, 10) AS day, f.helpful
+        FROM messages m
+        LEFT JOIN conversations c ON c.id = m.conversation
+        LEFT JOIN feedback f ON f.message = m.id
+        WHERE {" AND ".join(where)}""",
+        params,
+    )
+    return [
+        ScopedMessage(
+            conversation=r["conversation"],
+            status=r["status"],
+            direction=r["direction"],
+            outcome=r["outcome"],
+            topics=tuple(t for t in r["topics"].split(",") if t),
+            lang=r["lang"],
+            day=r["day"],
+            helpful=None if r["helpful"] is None else bool(r["helpful"]),
+        )
+        for r in rows
+    ]
