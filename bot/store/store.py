@@ -6,6 +6,8 @@ each. If SQLite refuses (locked, read-only, disk full), the rows stay in the
 buffer and are retried with back-off; once the buffer is full, new rows go to
 a JSONL spill file beside the database, which the next start replays. A
 graceful close flushes everything, spilling what the database still refuses.
+A row the database can never take (a constraint refuses it) is set aside in a
+second JSONL file, `<db>.rejected.jsonl`, instead of blocking the rows behind it.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ import logging
 import os
 import sqlite3
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import aiosqlite
 
@@ -41,6 +43,16 @@ BATCH_WINDOW_S = 0.05
 BUFFER_LIMIT = 20_000
 BUSY_TIMEOUT_MS = 1000
 MAX_BACKOFF_S = 2.0
+# Errors that come from a row itself, not from the database: retrying cannot help.
+ROW_ERRORS = (
+    sqlite3.IntegrityError,
+    sqlite3.ProgrammingError,
+    sqlite3.InterfaceError,
+    sqlite3.DataError,
+    TypeError,
+    ValueError,
+    OverflowError,
+)
 
 Connect = Callable[[Path], Any]
 
@@ -60,6 +72,7 @@ class TranscriptStore:
     ) -> None:
         self.path = path
         self.spill_path = path.with_name(path.name + ".spill.jsonl")
+        self.rejected_path = path.with_name(path.name + ".rejected.jsonl")
         self.retention_days = retention_days
         self._batch_size = batch_size
         self._window = batch_window_s
@@ -67,6 +80,7 @@ class TranscriptStore:
         self._connect = connect
         self._buffer: deque[Event] = deque()
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()  # set by close(): cuts a back-off short
         self._db: aiosqlite.Connection | None = None
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
@@ -75,6 +89,7 @@ class TranscriptStore:
         self.healthy = True  # False while the database refuses writes
         self.written = 0
         self.spilled = 0
+        self.rejected = 0
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -110,6 +125,7 @@ class TranscriptStore:
         """Store everything still buffered (or spill it), then disconnect."""
         self._closing = True
         self._wake.set()
+        self._stop.set()
         if self._writer is not None:
             await self._writer
         if self._buffer:
@@ -146,13 +162,14 @@ class TranscriptStore:
         deadline = asyncio.get_running_loop().time() + timeout_s
         while self._buffer:
             self._wake.set()
-            if asyncio.get_running_loop().time() > deadline:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
                 return False
-            await asyncio.sleep(self._window / 2)
+            await asyncio.sleep(min(self._window / 2, left, 0.01))
         return True
 
     async def _write_loop(self) -> None:
-        backoff = self._window
+        backoff = first_backoff = min(self._window, MAX_BACKOFF_S)
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._window)
@@ -162,25 +179,55 @@ class TranscriptStore:
                 try:
                     if not self._ready:
                         await self._setup()
-                    await self._write(batch)
+                    stored = await self._store(batch, self._write)
                 except sqlite3.Error as exc:
                     if self.healthy:
                         log.warning("transcript store refuses writes, retrying: %s", exc)
                     self.healthy = False
                     if self._closing:
                         return  # close() spills what is left
-                    await asyncio.sleep(backoff)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), timeout=backoff)
                     backoff = min(backoff * 2, MAX_BACKOFF_S)
                     continue
-                for _ in batch:
-                    self._buffer.popleft()
-                self.written += len(batch)
+                # Not a count: erase_candidate may have dropped rows of this batch meanwhile.
+                for event in batch:
+                    if self._buffer and self._buffer[0] is event:
+                        self._buffer.popleft()
+                self.written += stored
                 if not self.healthy:
                     log.warning("transcript store writes again")
                 self.healthy = True
-                backoff = self._window
+                backoff = first_backoff
             if self._closing:
                 return
+
+    async def _store(
+        self, batch: list[Event], write: Callable[[list[Event]], Awaitable[None]]
+    ) -> int:
+        """Write `batch`; returns how many rows were stored. A row that the database
+        will never take is set aside in the rejected file, not retried for ever in
+        front of the others."""
+        try:
+            await write(batch)
+            return len(batch)
+        except ROW_ERRORS:
+            pass  # find the culprit: one row at a time
+        stored = 0
+        for event in batch:
+            try:
+                await write([event])
+            except ROW_ERRORS as exc:
+                log.error(
+                    "transcript row refused for good, set aside in %s: %s %s",
+                    self.rejected_path,
+                    type(event).__name__,
+                    exc,
+                )
+                self.rejected += self._append(self.rejected_path, [event])
+            else:
+                stored += 1
+        return stored
 
     async def _write(self, batch: list[Event]) -> None:
         if not batch:
@@ -223,10 +270,13 @@ class TranscriptStore:
                     for e in candidates
                 ],
             )
+            # A status or vote replayed from the spill file may be older than the stored
+            # one: the latest wins, by time (ties go to the later write).
             await db.executemany(
                 """INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
-                    status = excluded.status,
+                    status = CASE WHEN excluded.last_activity_at >= last_activity_at
+                        THEN excluded.status ELSE status END,
                     last_activity_at = max(last_activity_at, excluded.last_activity_at)""",
                 [(e.conversation, e.candidate, e.posting, e.status, e.at, e.at) for e in states],
             )
@@ -261,7 +311,8 @@ class TranscriptStore:
             )
             await db.executemany(
                 """INSERT INTO feedback VALUES (?, ?, ?, ?)
-                ON CONFLICT (message) DO UPDATE SET helpful = excluded.helpful, at = excluded.at""",
+                ON CONFLICT (message) DO UPDATE SET helpful = excluded.helpful, at = excluded.at
+                WHERE excluded.at >= at""",
                 [(e.message, e.candidate, int(e.helpful), e.at) for e in feedback],
             )
             await db.commit()
@@ -273,52 +324,73 @@ class TranscriptStore:
     # -- the spill file -----------------------------------------------------------------
 
     def _spill(self, events: list[Event]) -> None:
-        """Append events to the spill file, durably. Logged loudly if even that fails."""
+        self.spilled += self._append(self.spill_path, events)
+
+    def _append(self, path: Path, events: list[Event]) -> int:
+        """Append events to a JSONL file, durably; returns how many. Logged loudly if
+        even that fails."""
         try:
-            with self.spill_path.open("a", encoding="utf-8") as handle:
-                handle.writelines(to_json(e) + "\n" for e in events)
+            text = "".join(to_json(e) + "\n" for e in events)
+            with path.open("a+b") as handle:
+                if handle.seek(0, os.SEEK_END) and _last_byte(handle) != b"\n":
+                    text = "\n" + text  # else a line cut by a crash would swallow the next
+                handle.write(text.encode("utf-8"))
                 handle.flush()
                 os.fsync(handle.fileno())
-        except OSError:
-            log.exception("cannot spill %d transcript rows to %s", len(events), self.spill_path)
-            return
-        self.spilled += len(events)
+        except (OSError, TypeError, ValueError):
+            log.exception("cannot keep %d transcript rows in %s", len(events), path)
+            return 0
+        return len(events)
 
     async def _replay_spill(self) -> None:
         if not self.spill_path.exists():
             return
-        lines = self.spill_path.read_text(encoding="utf-8").splitlines()
-        events: list[Event] = []
-        for number, line in enumerate(lines, 1):
+        # The lock keeps erase_candidate from rewriting the file under the replay.
+        async with self._lock:
+            data = self.spill_path.read_bytes()
+            events: list[Event] = []
+            # A crash can cut the last line inside a character: that line is skipped below.
+            for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+                if not line:
+                    continue
+                try:
+                    events.append(from_json(line))
+                except (ValueError, KeyError, TypeError):
+                    # A line cut short by a crash mid-write: everything before it is whole.
+                    log.warning("skipping unreadable spill line %d in %s", number, self.spill_path)
             try:
-                events.append(from_json(line))
-            except (ValueError, KeyError, TypeError):
-                # A line cut short by a crash mid-write: everything before it is whole.
-                log.warning("skipping unreadable spill line %d in %s", number, self.spill_path)
-        try:
-            for start in range(0, len(events), self._batch_size):
-                await self._write(events[start : start + self._batch_size])
-        except sqlite3.Error as exc:
-            log.warning("cannot replay %s yet, keeping it: %s", self.spill_path, exc)
-            return
-        self.spill_path.unlink()
+                for start in range(0, len(events), self._batch_size):
+                    batch = events[start : start + self._batch_size]
+                    await self._store(batch, self._write_locked)
+            except sqlite3.Error as exc:
+                log.warning("cannot replay %s yet, keeping it: %s", self.spill_path, exc)
+                return
+            # record() may have spilled more rows while we replayed: keep those.
+            with self.spill_path.open("rb") as handle:
+                handle.seek(len(data))
+                later = handle.read()
+            if later:
+                _replace(self.spill_path, later)
+            else:
+                self.spill_path.unlink()
         log.info("replayed %d transcript rows from %s", len(events), self.spill_path)
 
     # -- privacy ---------------------------------------------------------------------------
 
     async def erase_candidate(self, candidate: str) -> int:
-        """Delete every row about `candidate`, buffered and spilled ones included."""
+        """Delete every row about `candidate`: buffered, spilled and rejected ones included."""
         self._buffer = deque(e for e in self._buffer if e.candidate != candidate)
-        if self.spill_path.exists():
-            kept = [
-                line
-                for line in self.spill_path.read_text(encoding="utf-8").splitlines()
-                if _spilled_candidate(line) != candidate
-            ]
-            self.spill_path.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
         db = self._require_db()
         removed = 0
-        async with self._lock:
+        async with self._lock:  # not while a replay reads the spill file
+            for path in (self.spill_path, self.rejected_path):
+                if path.exists():
+                    kept = [
+                        line
+                        for line in path.read_text("utf-8", "replace").splitlines()
+                        if _spilled_candidate(line) != candidate
+                    ]
+                    _replace(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
             for table, column in (
                 ("feedback", "candidate"),
                 ("messages", "candidate"),
@@ -357,6 +429,21 @@ class TranscriptStore:
         if self._db is None:
             raise RuntimeError("the transcript store is not open")
         return self._db
+
+
+def _last_byte(handle: BinaryIO) -> bytes:
+    handle.seek(-1, os.SEEK_END)
+    return handle.read(1)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically: a crash leaves the old file or the new one."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    temporary.replace(path)
 
 
 def _spilled_candidate(line: str) -> str | None:

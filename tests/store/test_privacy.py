@@ -1,0 +1,176 @@
+"""Erasing a candidate and purging old conversations reach every copy of a row."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.store import (
+    CandidateSeen,
+    ConversationState,
+    FeedbackGiven,
+    MessageLogged,
+    TranscriptStore,
+)
+from bot.store.conversation import ConversationLog
+from tests.store.conftest import Faults, count, faulty_connect, query, spill_lines, wait_until
+
+TABLES = {"candidates": "key", "conversations": "candidate", "messages": "candidate"}
+
+
+def rows_of(db_path: Path, candidate: str) -> dict[str, int]:
+    found = {
+        table: query(db_path, f"SELECT count(*) FROM {table} WHERE {column} = ?", candidate)[0][0]
+        for table, column in TABLES.items()
+    }
+    found["feedback"] = query(
+        db_path, "SELECT count(*) FROM feedback WHERE candidate = ?", candidate
+    )[0][0]
+    return found
+
+
+async def test_erase_reaches_stored_buffered_and_spilled_rows(db_path: Path) -> None:
+    # The writer only writes when asked, and the buffer holds 20 rows: the rest spill.
+    store = TranscriptStore(db_path, batch_size=10_000, batch_window_s=3600, buffer_limit=20)
+    await store.open()
+    ada = ConversationLog(store, "test", "ada", "posting")
+    bob = ConversationLog(store, "test", "bob", "posting")
+    for log in (ada, bob):
+        log.feedback(log.outgoing("stored", "answer"), helpful=True)
+    assert await asyncio.wait_for(store.flush(), timeout=10)
+    assert rows_of(db_path, ada.candidate) == {
+        "candidates": 1,
+        "conversations": 1,
+        "messages": 1,
+        "feedback": 1,
+    }
+    for i in range(20):
+        for log in (ada, bob):
+            log.incoming(f"later {i}")
+    assert any(ada.candidate in line for line in spill_lines(store))
+    assert store.pending == 20
+
+    removed = await store.erase_candidate(ada.candidate)
+
+    assert removed == 4  # the stored rows; buffered and spilled ones are dropped too
+    assert store.pending == 10
+    assert spill_lines(store) and not any(ada.candidate in line for line in spill_lines(store))
+    await store.close()
+    async with TranscriptStore(db_path):  # replays what bob spilled
+        pass
+    assert rows_of(db_path, ada.candidate) == dict.fromkeys(
+        ("candidates", "conversations", "messages", "feedback"), 0
+    )
+    assert rows_of(db_path, bob.candidate) == {
+        "candidates": 1,
+        "conversations": 1,
+        "messages": 21,
+        "feedback": 1,
+    }
+
+
+async def test_erase_while_a_batch_is_being_written_loses_no_one_else(
+    db_path: Path, faults: Faults
+) -> None:
+    store = TranscriptStore(
+        db_path, batch_size=10, batch_window_s=0.01, connect=faulty_connect(faults)
+    )
+    await store.open()
+    faults.hold_writes = True  # the writer will stop inside its next transaction
+    ada = ConversationLog(store, "test", "ada", "posting")
+    bob = ConversationLog(store, "test", "bob", "posting")
+    for i in range(20):
+        ada.incoming(f"ada {i}")
+        bob.incoming(f"bob {i}")
+    await asyncio.wait_for(faults.entered.wait(), timeout=10)  # 10 rows in flight
+
+    erase = asyncio.create_task(store.erase_candidate(ada.candidate))
+    # The erase drops ada's buffered rows at once, then waits for the writer's transaction.
+    await wait_until(lambda: store.pending == 22)
+    assert not erase.done()
+    faults.hold_writes = False
+    faults.release.set()
+    await erase
+    await store.close()
+
+    assert rows_of(db_path, ada.candidate) == dict.fromkeys(
+        ("candidates", "conversations", "messages", "feedback"), 0
+    )
+    texts = [t for (t,) in query(db_path, "SELECT text FROM messages ORDER BY seq")]
+    assert texts == [f"bob {i}" for i in range(20)]
+    assert count(db_path, "conversations") == 1
+
+
+def days_ago(days: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
+
+
+def conversation(candidate: str, conversation_id: str, at: str) -> list:
+    """A candidate, a conversation, two messages and a vote, all at time `at`."""
+    return [
+        CandidateSeen(candidate, "test", candidate, None, None, None, at),
+        ConversationState(conversation_id, candidate, "posting", "closed", at),
+        *(
+            MessageLogged(
+                f"{conversation_id}-{seq}",
+                conversation_id,
+                candidate,
+                seq,
+                "in",
+                "test",
+                "hello",
+                (),
+                None,
+                None,
+                None,
+                None,
+                at,
+            )
+            for seq in (1, 2)
+        ),
+        FeedbackGiven(f"{conversation_id}-2", candidate, True, at),
+    ]
+
+
+async def test_purge_removes_old_conversations_only(db_path: Path) -> None:
+    async with TranscriptStore(db_path) as store:
+        for event in (
+            conversation("old-only", "c-old", days_ago(60))
+            + conversation("both", "c-both-old", days_ago(45))
+            + conversation("both", "c-both-new", days_ago(5))
+            + conversation("new-only", "c-new", days_ago(0))
+        ):
+            store.record(event)
+        assert await asyncio.wait_for(store.flush(), timeout=10)
+        assert count(db_path, "conversations") == 4
+
+        assert await store.purge_older_than(30) == 2
+
+    assert query(db_path, "SELECT id FROM conversations ORDER BY id") == [
+        ("c-both-new",),
+        ("c-new",),
+    ]
+    assert query(db_path, "SELECT DISTINCT conversation FROM messages ORDER BY 1") == [
+        ("c-both-new",),
+        ("c-new",),
+    ]
+    assert query(db_path, "SELECT message FROM feedback ORDER BY 1") == [
+        ("c-both-new-2",),
+        ("c-new-2",),
+    ]
+    assert query(db_path, "SELECT key FROM candidates ORDER BY 1") == [("both",), ("new-only",)]
+
+
+async def test_the_retention_period_is_applied_at_start(db_path: Path) -> None:
+    async with TranscriptStore(db_path) as store:
+        for event in conversation("a", "c-old", days_ago(40)) + conversation(
+            "b", "c-new", days_ago(1)
+        ):
+            store.record(event)
+    async with TranscriptStore(db_path, retention_days=180):
+        pass
+    assert count(db_path, "conversations") == 2
+    async with TranscriptStore(db_path, retention_days=30):
+        pass
+    assert query(db_path, "SELECT id FROM conversations") == [("c-new",)]
