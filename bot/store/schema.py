@@ -61,6 +61,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX conversations_by_activity ON conversations (last_activity_at);
     CREATE INDEX conversations_by_candidate ON conversations (candidate);
     """,
+    # 3: erasing a candidate must not scan every message.
+    """
+    CREATE INDEX messages_by_candidate ON messages (candidate);
+    CREATE INDEX feedback_by_candidate ON feedback (candidate);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -277,6 +277,7 @@ class TranscriptStore:
                 ON CONFLICT (id) DO UPDATE SET
                     status = CASE WHEN excluded.last_activity_at >= last_activity_at
                         THEN excluded.status ELSE status END,
+                    started_at = min(started_at, excluded.started_at),
                     last_activity_at = max(last_activity_at, excluded.last_activity_at)""",
                 [(e.conversation, e.candidate, e.posting, e.status, e.at, e.at) for e in states],
             )

@@ -75,3 +75,18 @@ async def test_a_file_from_a_newer_bot_is_refused_and_left_at_its_version(db_pat
         await TranscriptStore(db_path).open()
     assert "lang" not in {row[1] for row in query(db_path, "PRAGMA table_info(messages)")}
     assert query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS) + 1,)]
+
+
+async def test_a_conversation_keeps_its_earliest_start_whatever_the_write_order(
+    db_path: Path,
+) -> None:
+    from bot.store import ConversationState, TranscriptStore
+
+    async with TranscriptStore(db_path) as store:
+        # The status change arrives first, as after a spill-file replay.
+        store.record(ConversationState("c1", "t:a", "p", "closed", "2026-11-27T10:02:00.000+00:00"))
+        assert await store.flush()
+        store.record(ConversationState("c1", "t:a", "p", "open", "2026-11-27T10:00:00.000+00:00"))
+    assert query(db_path, "SELECT status, started_at, last_activity_at FROM conversations") == [
+        ("closed", "2026-11-27T10:00:00.000+00:00", "2026-11-27T10:02:00.000+00:00")
+    ]
