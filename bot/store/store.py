@@ -96,10 +96,10 @@ class TranscriptStore:
     async def open(self) -> None:
         """Start the writer. If the database can't be set up yet, the bot still runs:
         rows wait in the buffer and the spill file, and the writer keeps trying."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             await self._setup()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.error("transcript store unavailable, will retry: %s", exc)
             self.healthy = False
         self._writer = asyncio.create_task(self._write_loop(), name="transcript-writer")
@@ -178,9 +178,10 @@ class TranscriptStore:
                 batch = [self._buffer[i] for i in range(min(self._batch_size, len(self._buffer)))]
                 try:
                     if not self._ready:
+                        self.path.parent.mkdir(parents=True, exist_ok=True)
                         await self._setup()
                     stored = await self._store(batch, self._write)
-                except sqlite3.Error as exc:
+                except (sqlite3.Error, OSError) as exc:
                     if self.healthy:
                         log.warning("transcript store refuses writes, retrying: %s", exc)
                     self.healthy = False

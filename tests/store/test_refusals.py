@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bot.store import ConversationState, TranscriptStore
 from bot.store.conversation import ConversationLog
 from bot.store.events import from_json, now
@@ -312,3 +314,19 @@ async def test_a_last_line_cut_inside_a_character_does_not_stop_the_start(db_pat
         assert reopened.healthy
     assert query(db_path, "SELECT text FROM messages") == [("télétravail ?",)]
     assert not store.spill_path.exists()
+
+
+async def test_an_impossible_database_path_does_not_stop_the_bot(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    store = TranscriptStore(blocker / "bot.sqlite3", batch_window_s=0.01)
+    await store.open()  # logs the error, does not raise
+    log = ConversationLog(store, "test", "nowhere", "posting")
+    log.outgoing("kept", "answer")
+    assert not store.healthy
+    await store.close()
+    # Nowhere to keep the row either: that is said loudly, not silently dropped.
+    assert "transcript store unavailable" in caplog.text
+    assert "cannot keep 3 transcript rows" in caplog.text  # candidate, conversation, message
