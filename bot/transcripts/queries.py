@@ -274,10 +274,10 @@ def messages(db: sqlite3.Connection, conversation: str) -> tuple[Message, ...]:
             direction=row["direction"],
             text=row["text"],
             outcome=row["outcome"],
-            topics=tuple(t for t in row["topics"].split(",") if t),
+            topics=_topics(row),
             confidence=row["confidence"],
             lang=row["lang"],
-            helpful=None if row["helpful"] is None else bool(row["helpful"]),
+            helpful=_helpful(row),
         )
         for row in rows
     )
@@ -399,10 +399,18 @@ def scoped_messages(
             status=r["status"],
             direction=r["direction"],
             outcome=r["outcome"],
-            topics=tuple(t for t in r["topics"].split(",") if t),
+            topics=_topics(r),
             lang=r["lang"],
             day=r["day"],
-            helpful=None if r["helpful"] is None else bool(r["helpful"]),
+            helpful=_helpful(r),
         )
         for r in rows
     ]
+
+
+def _topics(row: sqlite3.Row) -> tuple[str, ...]:
+    return tuple(t for t in row["topics"].split(",") if t)
+
+
+def _helpful(row: sqlite3.Row) -> bool | None:
+    return None if row["helpful"] is None else bool(row["helpful"])
