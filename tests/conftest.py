@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -61,3 +64,18 @@ def knowledge() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def responder(knowledge: KnowledgeBase) -> Responder:
     return Responder(knowledge)
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot ARGS` from the repository as a user would, never with a token."""
+    environment = {**os.environ, **env}
+    environment.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+    )

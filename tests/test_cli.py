@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.conftest import KNOWLEDGE, ROOT, run_bot
 
 KEYS = {"question", "lang", "topic", "topics", "outcome", "confidence", "answer", "suggestions"}
 
@@ -21,21 +21,10 @@ def run(
     *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     database = str(Path(tempfile.mkdtemp()) / "bot.sqlite3")  # never the repo's data/
-    environment = {
-        **os.environ,
-        "BOT_KNOWLEDGE": str(KNOWLEDGE),
-        "BOT_DATABASE": database,
-        **(env or {}),
-    }
-    environment.pop("TELEGRAM_BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-        timeout=60,
+    return run_bot(
+        *args,
+        env={"BOT_KNOWLEDGE": str(KNOWLEDGE), "BOT_DATABASE": database, **(env or {})},
+        stdin=stdin,
     )
 
 

@@ -7,9 +7,7 @@ in the docstring of `build_sample`.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +19,7 @@ from bot.core.dialogue import Outcome, Reply
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
 from bot.store.conversation import ConversationLog
-from tests.conftest import ROOT
+from tests.conftest import run_bot
 
 TODAY = datetime.now(UTC).date()
 FALLBACK_EN = "Sorry, I don't know the answer to that."
@@ -182,16 +180,7 @@ def transcripts(
     *args: str, database: Path | None, stdin: str = "", columns: int = 200
 ) -> subprocess.CompletedProcess:
     """Run `python -m bot transcripts ARGS` as a recruiter would."""
-    env = {**os.environ, "COLUMNS": str(columns), "BOT_RETENTION_DAYS": "180"}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
+    env = {"COLUMNS": str(columns), "BOT_RETENTION_DAYS": "180"}
     if database is not None:
         env["BOT_DATABASE"] = str(database)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "transcripts", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    return run_bot("transcripts", *args, env=env, stdin=stdin)
