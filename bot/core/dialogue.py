@@ -61,6 +61,18 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One block of a reply: an answer under its topic title, or a sentence of the bot's."""
+
+    body: str
+    title: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.body}" if self.title else self.body
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A reply as plain data; channels turn it into messages and buttons."""
 
@@ -72,6 +84,8 @@ class Reply:
     confidence: float
     text: str
     suggestions: tuple[str, ...] = ()
+    # The text in blocks, for channels that format titles; "\n\n".join of their text.
+    sections: tuple[Section, ...] = ()
 
     @property
     def topic(self) -> str | None:
@@ -158,7 +172,7 @@ class Responder:
                 lang,
                 reply_lang,
                 Decision(Outcome.FALLBACK, (), 0.0),
-                phrase("empty", reply_lang),
+                (Section(phrase("empty", reply_lang)),),
             )
         decision = self._decide_parts(matcher, text, decide(match, self.thresholds))
         log.debug(
@@ -169,17 +183,18 @@ class Responder:
             decision.confidence,
             lang,
         )
-        body = self._render(target, decision, reply_lang)
+        sections = self._render(target, decision, reply_lang)
         if lang != reply_lang:
-            body = f"{phrase('other_language', reply_lang)}\n\n{body}"
-        return self._reply(question, lang, reply_lang, decision, body)
+            sections = (Section(phrase("other_language", reply_lang)), *sections)
+        return self._reply(question, lang, reply_lang, decision, sections)
 
     def answer_topic(self, topic_id: str, lang: str, posting: str | None = None) -> Reply:
         """The answer to a topic picked from a list or a button."""
         target = self.knowledge.posting(posting)
         reply_lang = reply_language(lang)
         decision = Decision(Outcome.ANSWER, (topic_id,), 1.0)
-        return self._reply("", lang, reply_lang, decision, target.answer(topic_id, reply_lang))
+        answer = Section(target.answer(topic_id, reply_lang))
+        return self._reply("", lang, reply_lang, decision, (answer,))
 
     def greeting(self, lang: str, posting: str | None = None) -> str:
         target = self.knowledge.posting(posting)
@@ -222,23 +237,27 @@ class Responder:
         return whole
 
     @staticmethod
-    def _render(posting: Posting, decision: Decision, lang: str) -> str:
+    def _render(posting: Posting, decision: Decision, lang: str) -> tuple[Section, ...]:
         if decision.outcome is Outcome.ANSWER:
             if len(decision.topics) == 1:
-                text = posting.answer(decision.topics[0], lang)
+                sections = [Section(posting.answer(decision.topics[0], lang))]
             else:
-                text = "\n\n".join(
-                    f"{posting.topic(t).text(lang).title}\n{posting.answer(t, lang)}"
+                sections = [
+                    Section(posting.answer(t, lang), posting.topic(t).text(lang).title)
                     for t in decision.topics
-                )
-            return f"{text}\n\n{phrase('partial', lang)}" if decision.partial else text
+                ]
+            if decision.partial:
+                sections.append(Section(phrase("partial", lang)))
+            return tuple(sections)
         if decision.outcome is Outcome.CLARIFY:
             titles = [posting.topic(t).text(lang).title for t in decision.suggestions]
-            return "\n".join([phrase("clarify", lang), *(f"- {t}" for t in titles)])
-        return phrase("fallback", lang)
+            return (Section("\n".join([phrase("clarify", lang), *(f"- {t}" for t in titles)])),)
+        return (Section(phrase("fallback", lang)),)
 
     @staticmethod
-    def _reply(question: str, lang: str, reply_lang: str, decision: Decision, text: str) -> Reply:
+    def _reply(
+        question: str, lang: str, reply_lang: str, decision: Decision, sections: tuple[Section, ...]
+    ) -> Reply:
         return Reply(
             question=question,
             lang=lang,
@@ -246,6 +265,7 @@ class Responder:
             outcome=decision.outcome,
             topics=decision.topics,
             confidence=decision.confidence,
-            text=text,
+            text="\n\n".join(section.text for section in sections),
             suggestions=decision.suggestions,
+            sections=sections,
         )

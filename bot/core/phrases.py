@@ -79,6 +79,213 @@ _PHRASES: dict[str, dict[str, str]] = {
         "fr": "Au revoir, et bonne chance pour votre candidature !",
         "es": "¡Adiós, y mucha suerte con tu candidatura!",
     },
+    "bot_notice": {
+        "en": "I'm a bot, not a person. /privacy says what I store and how to erase it.",
+        "fr": "Je suis un robot, pas une personne. /privacy explique ce que je conserve et "
+        "comment l'effacer.",
+        "es": "Soy un bot, no una persona. /privacy explica qué guardo y cómo borrarlo.",
+    },
+    "help": {
+        "en": "Ask me anything about the job in your own words, in English, French or Spanish.\n"
+        "/topics: what you can ask about\n/human: talk to a recruiter\n"
+        "/language: change the language\n/privacy: what I store\n/forget: erase your data",
+        "fr": "Posez vos questions sur le poste avec vos mots, en français, anglais ou espagnol.\n"
+        "/topics : les sujets\n/human : parler à un recruteur\n"
+        "/language : changer de langue\n/privacy : ce que je conserve\n"
+        "/forget : effacer vos données",
+        "es": "Pregúntame lo que quieras sobre el puesto, en español, inglés o francés.\n"
+        "/topics: los temas\n/human: hablar con un reclutador\n"
+        "/language: cambiar de idioma\n/privacy: qué guardo\n/forget: borrar tus datos",
+    },
+    "privacy": {
+        "en": "What I store: your messages to me and my replies, your Telegram name, username "
+        "and language, and your 👍/👎 votes, so that recruiters can answer you and improve "
+        "the answers. If you ask for a recruiter, your question and our recent messages are "
+        "shared with the recruiting team. Conversations are deleted {days} days after their "
+        "last message. Type /forget to erase everything about you now.",
+        "fr": "Ce que je conserve : vos messages et mes réponses, votre nom, identifiant et "
+        "langue Telegram, et vos votes 👍/👎, pour que les recruteurs puissent vous répondre "
+        "et améliorer les réponses. Si vous demandez un recruteur, votre question et nos "
+        "derniers messages sont transmis à l'équipe de recrutement. Les conversations sont "
+        "supprimées {days} jours après leur dernier message. Tapez /forget pour tout effacer "
+        "maintenant.",
+        "es": "Lo que guardo: tus mensajes y mis respuestas, tu nombre, usuario e idioma de "
+        "Telegram y tus votos 👍/👎, para que los reclutadores puedan responderte y mejorar "
+        "las respuestas. Si pides un reclutador, tu pregunta y nuestros últimos mensajes se "
+        "comparten con el equipo de selección. Las conversaciones se borran {days} días "
+        "después de su último mensaje. Escribe /forget para borrarlo todo ahora.",
+    },
+    "forget_confirm": {
+        "en": "Erase everything I have stored about you? This cannot be undone.",
+        "fr": "Effacer tout ce que j'ai conservé sur vous ? C'est irréversible.",
+        "es": "¿Borrar todo lo que he guardado sobre ti? No se puede deshacer.",
+    },
+    "forget_yes": {"en": "Yes, erase it", "fr": "Oui, effacer", "es": "Sí, borrar"},
+    "forget_no": {"en": "No, keep it", "fr": "Non, garder", "es": "No, conservar"},
+    "forget_done": {
+        "en": "Done: I erased your {count} stored records. If you write again, I start afresh.",
+        "fr": "C'est fait : j'ai effacé vos {count} données conservées. Si vous m'écrivez à "
+        "nouveau, je repars de zéro.",
+        "es": "Hecho: he borrado tus {count} registros guardados. Si vuelves a escribir, "
+        "empiezo de cero.",
+    },
+    "forget_kept": {
+        "en": "OK, I erased nothing.",
+        "fr": "D'accord, je n'ai rien effacé.",
+        "es": "De acuerdo, no he borrado nada.",
+    },
+    "forget_failed": {
+        "en": "Sorry, I couldn't erase your data right now. Please try /forget again later; "
+        "a recruiter can also do it for you (/human).",
+        "fr": "Désolé, je n'ai pas pu effacer vos données pour l'instant. Réessayez /forget "
+        "plus tard ; un recruteur peut aussi le faire (/human).",
+        "es": "Lo siento, no he podido borrar tus datos ahora. Vuelve a intentar /forget más "
+        "tarde; un reclutador también puede hacerlo (/human).",
+    },
+    "choose_language": {
+        "en": "Choose your language:",
+        "fr": "Choisissez votre langue :",
+        "es": "Elige tu idioma:",
+    },
+    "language_set": {
+        "en": "OK, I'll use English. I answer each question in the language it is written in.",
+        "fr": "D'accord, je passe au français. Je réponds à chaque question dans la langue "
+        "où elle est écrite.",
+        "es": "De acuerdo, usaré el español. Respondo cada pregunta en el idioma en que "
+        "está escrita.",
+    },
+    "not_text": {
+        "en": "I can only read text messages. Please type your question about the job.",
+        "fr": "Je ne sais lire que les messages texte. Écrivez votre question sur le poste.",
+        "es": "Solo puedo leer mensajes de texto. Escribe tu pregunta sobre el puesto.",
+    },
+    "edited": {
+        "en": "I don't read edited messages. Please send your question again as a new message.",
+        "fr": "Je ne lis pas les messages modifiés. Renvoyez votre question dans un nouveau "
+        "message.",
+        "es": "No leo mensajes editados. Envía tu pregunta de nuevo en un mensaje nuevo.",
+    },
+    "forwarded": {
+        "en": "I don't read forwarded messages. Please type your question yourself.",
+        "fr": "Je ne lis pas les messages transférés. Écrivez votre question vous-même.",
+        "es": "No leo mensajes reenviados. Escribe tu pregunta tú mismo.",
+    },
+    "channel_post": {
+        "en": "I answer candidates in a private chat only. Message me directly to ask about "
+        "the job.",
+        "fr": "Je réponds aux candidats en conversation privée uniquement. Écrivez-moi "
+        "directement pour vos questions sur le poste.",
+        "es": "Solo respondo a candidatos en un chat privado. Escríbeme directamente para "
+        "preguntar por el puesto.",
+    },
+    "slow_down": {
+        "en": "You're sending messages faster than I can read them. Please wait a few seconds "
+        "and ask one question at a time.",
+        "fr": "Vous envoyez des messages plus vite que je ne peux les lire. Attendez quelques "
+        "secondes et posez une question à la fois.",
+        "es": "Envías mensajes más rápido de lo que puedo leerlos. Espera unos segundos y "
+        "haz una pregunta cada vez.",
+    },
+    "unknown_command": {
+        "en": "I don't know that command. /help lists what I can do.",
+        "fr": "Je ne connais pas cette commande. /help liste ce que je sais faire.",
+        "es": "No conozco ese comando. /help muestra lo que puedo hacer.",
+    },
+    "talk_to_recruiter": {
+        "en": "Talk to a recruiter",
+        "fr": "Parler à un recruteur",
+        "es": "Hablar con un reclutador",
+    },
+    "none_offer": {
+        "en": "Sorry I couldn't help. Would you like me to pass your question to a recruiter?",
+        "fr": "Désolé de ne pas avoir pu vous aider. Voulez-vous que je transmette votre "
+        "question à un recruteur ?",
+        "es": "Siento no haber podido ayudarte. ¿Quieres que pase tu pregunta a un reclutador?",
+    },
+    "handoff_ask": {
+        "en": "What would you like to ask the recruiter? Type your question and I'll pass it on.",
+        "fr": "Que voulez-vous demander au recruteur ? Écrivez votre question et je la transmets.",
+        "es": "¿Qué quieres preguntar al reclutador? Escribe tu pregunta y se la paso.",
+    },
+    "handoff_sent": {
+        "en": "I've passed your question to the recruiting team. A recruiter will reply here, "
+        "in this chat, usually within {hours} hours on working days. Meanwhile you can keep "
+        "asking me questions.",
+        "fr": "J'ai transmis votre question à l'équipe de recrutement. Un recruteur vous "
+        "répondra ici, dans cette conversation, en général sous {hours} heures ouvrées. "
+        "En attendant, vous pouvez continuer à me poser des questions.",
+        "es": "He pasado tu pregunta al equipo de selección. Un reclutador te responderá aquí, "
+        "en este chat, normalmente en {hours} horas laborables. Mientras tanto puedes "
+        "seguir preguntándome.",
+    },
+    "handoff_unavailable": {
+        "en": "Sorry, no recruiter is connected to this chat yet, so I can't pass your question "
+        "on. Please use the contact details in the job posting.",
+        "fr": "Désolé, aucun recruteur n'est encore relié à cette conversation, je ne peux "
+        "donc pas transmettre votre question. Utilisez les coordonnées de l'offre.",
+        "es": "Lo siento, todavía no hay ningún reclutador conectado a este chat, así que no "
+        "puedo pasar tu pregunta. Usa los datos de contacto de la oferta.",
+    },
+    "handoff_failed": {
+        "en": "Sorry, I couldn't reach the recruiting team just now. Please try /human again "
+        "in a few minutes.",
+        "fr": "Désolé, je n'arrive pas à joindre l'équipe de recrutement pour l'instant. "
+        "Réessayez /human dans quelques minutes.",
+        "es": "Lo siento, no he podido contactar con el equipo de selección. Vuelve a "
+        "intentar /human en unos minutos.",
+    },
+    "recruiter_reply": {
+        "en": "A recruiter replied:",
+        "fr": "Un recruteur vous répond :",
+        "es": "Un reclutador te responde:",
+    },
+    "reply_hint": {
+        "en": "Reply to this message to answer the recruiter.",
+        "fr": "Répondez à ce message pour répondre au recruteur.",
+        "es": "Responde a este mensaje para contestar al reclutador.",
+    },
+    "sent_to_recruiter": {
+        "en": "Sent to the recruiter.",
+        "fr": "Transmis au recruteur.",
+        "es": "Enviado al reclutador.",
+    },
+    "feedback_thanks": {
+        "en": "Thanks for your feedback!",
+        "fr": "Merci pour votre retour !",
+        "es": "¡Gracias por tu opinión!",
+    },
+    "topic_gone": {
+        "en": "That topic is no longer available. /topics shows the current ones.",
+        "fr": "Ce sujet n'existe plus. /topics affiche les sujets actuels.",
+        "es": "Ese tema ya no está disponible. /topics muestra los actuales.",
+    },
+    "error": {
+        "en": "Sorry, something went wrong on my side. Please try again, or type /human to "
+        "reach a recruiter.",
+        "fr": "Désolé, un problème est survenu de mon côté. Réessayez, ou tapez /human pour "
+        "joindre un recruteur.",
+        "es": "Lo siento, algo ha fallado por mi parte. Inténtalo de nuevo o escribe /human "
+        "para contactar con un reclutador.",
+    },
+    "cmd_start": {"en": "Start over", "fr": "Recommencer", "es": "Empezar de nuevo"},
+    "cmd_topics": {
+        "en": "What you can ask about",
+        "fr": "Les sujets",
+        "es": "Los temas",
+    },
+    "cmd_human": {
+        "en": "Talk to a recruiter",
+        "fr": "Parler à un recruteur",
+        "es": "Hablar con un reclutador",
+    },
+    "cmd_language": {"en": "Change language", "fr": "Changer de langue", "es": "Cambiar idioma"},
+    "cmd_privacy": {
+        "en": "What I store about you",
+        "fr": "Ce que je conserve",
+        "es": "Qué guardo sobre ti",
+    },
+    "cmd_forget": {"en": "Erase your data", "fr": "Effacer vos données", "es": "Borrar tus datos"},
+    "cmd_help": {"en": "Help", "fr": "Aide", "es": "Ayuda"},
 }
 
 
