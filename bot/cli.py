@@ -7,14 +7,16 @@ import asyncio
 import contextlib
 import getpass
 import json
-import logging
 import signal
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
+from bot.log_setup import configure_logging
 from bot.settings import Settings
 from bot.transcripts.cli import add_commands as add_transcript_commands
 
@@ -24,11 +26,17 @@ OFF_TOPIC_DIR = Path("tests/data/third_party")
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m bot` and the `hirebot` script."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+            for e in exc.errors(include_input=False)
+        )
+        print(f"Configuration error (see README, Configuration):\n{problems}", file=sys.stderr)
+        return 2
     args = _parser(settings).parse_args(argv)
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     try:
         return int(args.func(args, settings) or 0)
     except KnowledgeError as exc:
@@ -93,15 +101,16 @@ def _responder(args: argparse.Namespace) -> Responder:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not hasattr(args, "knowledge"):
         args.knowledge, args.posting = settings.knowledge, settings.posting
-    if settings.telegram_bot_token is not None:
-        print(
-            "TELEGRAM_BOT_TOKEN is set, but the Telegram channel is not built yet: "
-            "starting the terminal chat instead.",
-            file=sys.stderr,
-        )
-    else:
+    if settings.telegram_bot_token is None:
         print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.", file=sys.stderr)
-    return _chat(args, settings)
+        return _chat(args, settings)
+    from bot.channels.telegram.runner import serve
+
+    settings = settings.model_copy(update={"knowledge": args.knowledge, "posting": args.posting})
+    responder = _responder(args)
+    mode = "webhook" if settings.webhook_url else "polling"
+    print(f"TELEGRAM_BOT_TOKEN is set: serving Telegram ({mode}).", file=sys.stderr)
+    return asyncio.run(serve(settings, responder))
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:

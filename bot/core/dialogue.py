@@ -40,6 +40,8 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+# The small-talk topic of a candidate asking for a person; channels hand off on it.
+HUMAN_TOPIC = "smalltalk.human"
 MAX_PARTS = 4
 MAX_SUGGESTIONS = 3
 # Clauses of a two-part question: "is it remote and what's the salary?"
@@ -90,6 +92,11 @@ class Reply:
     @property
     def topic(self) -> str | None:
         return self.topics[0] if self.outcome is Outcome.ANSWER and self.topics else None
+
+    @property
+    def wants_human(self) -> bool:
+        """The candidate asked, in words, to talk to a person."""
+        return self.topic == HUMAN_TOPIC
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -207,6 +214,19 @@ class Responder:
         """(id, title) of the job topics a candidate can browse, small talk excluded."""
         target = self.knowledge.posting(posting)
         return [(t.id, t.text(lang).title) for t in target.topics if not t.is_smalltalk]
+
+    def related_titles(
+        self, topic_id: str, lang: str, posting: str | None = None
+    ) -> list[tuple[str, str]]:
+        """(id, title) of the topics an answer to `topic_id` points to next."""
+        target = self.knowledge.posting(posting)
+        if not target.has_topic(topic_id):
+            return []
+        return [
+            (r, target.topic(r).text(lang).title)
+            for r in target.topic(topic_id).related
+            if target.has_topic(r)
+        ]
 
     def _decide_parts(self, matcher: Matcher, text: str, whole: Decision) -> Decision:
         parts = split_parts(text)

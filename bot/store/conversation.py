@@ -74,9 +74,16 @@ class ConversationLog:
             reply.reply_lang,
         )
 
-    def incoming(self, text: str, lang: str | None = None, outcome: str | None = None) -> str:
-        """Log what the candidate sent that is not a question (a command, a choice)."""
-        return self._message("in", text, (), outcome, None, None, lang)
+    def incoming(
+        self,
+        text: str,
+        lang: str | None = None,
+        outcome: str | None = None,
+        topics: tuple[str, ...] = (),
+    ) -> str:
+        """Log what the candidate sent that is not a question (a command, a choice of
+        `topics`)."""
+        return self._message("in", text, topics, outcome, None, None, lang)
 
     def outgoing(self, text: str, outcome: str, lang: str | None = None) -> str:
         """Log any other message to the candidate (a command's answer, a recruiter's reply)."""

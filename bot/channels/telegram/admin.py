@@ -1,0 +1,153 @@
+"""Admin commands (/stats, /unanswered, /reload) and the error handler that alerts admins."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from contextlib import closing
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.delivery import send_html
+from bot.channels.telegram.formatting import split_text
+from bot.channels.telegram.services import services
+from bot.core.dialogue import Responder
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.phrases import phrase
+from bot.settings import Settings
+from bot.transcripts import queries
+from bot.transcripts.grouping import group_questions
+from bot.transcripts.periods import last_days, today
+from bot.transcripts.stats import Stats, compute
+
+log = logging.getLogger(__name__)
+
+UNANSWERED_DAYS = 7
+UNANSWERED_TOP = 10
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in services(context).settings.admin_ids
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats: today's figures (admins only; silent for anyone else)."""
+    if not is_admin(update, context):
+        return
+    svc = services(context)
+    await svc.store.flush(timeout_s=2.0)
+    try:
+        text = _stats_text(await asyncio.to_thread(_today, svc.settings.database))
+    except queries.TranscriptsError as exc:
+        text = str(exc)
+    await _reply(update, context, text)
+
+
+async def on_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unanswered: the most asked questions the bot couldn't answer this week."""
+    if not is_admin(update, context):
+        return
+    svc = services(context)
+    await svc.store.flush(timeout_s=2.0)
+    try:
+        text = await asyncio.to_thread(_unanswered, svc.settings.database)
+    except queries.TranscriptsError as exc:
+        text = str(exc)
+    await _reply(update, context, text)
+
+
+async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload: load the knowledge base beside the one in use; swap only if it is valid."""
+    if not is_admin(update, context):
+        return
+    svc = services(context)
+    try:
+        fresh = await asyncio.to_thread(build_responder, svc.settings)
+    except KnowledgeError as exc:
+        log.error("knowledge reload refused: %s", exc)
+        await _reply(update, context, f"Reload refused; still serving the previous version.\n{exc}")
+        return
+    svc.responder = fresh  # replies in flight keep the responder they started with
+    kb = fresh.knowledge
+    topics = sum(len(p.topics) for p in kb.postings.values())
+    log.info("knowledge reloaded postings=%d topics=%d", len(kb.postings), topics)
+    await _reply(update, context, f"Reloaded: {len(kb.postings)} postings, {topics} topics.")
+
+
+def build_responder(settings: Settings) -> Responder:
+    """A responder over the knowledge folder; KnowledgeError if the folder is broken."""
+    responder = Responder(load_knowledge(settings.knowledge, settings.posting))
+    responder.warm_up()
+    return responder
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every handler failure with its context, alert the admins, apologise to the candidate."""
+    error = context.error
+    where = "no update"
+    if isinstance(update, Update):
+        chat = update.effective_chat
+        where = f"update_id={update.update_id} chat={chat.id if chat else None}"
+    log.error("handler failed %s: %r", where, error, exc_info=error)
+    try:
+        svc = services(context)
+        await svc.alerts.send(
+            context.bot, f"⚠️ The bot hit an error ({where}): {type(error).__name__}: {error}"
+        )
+        chat = update.effective_chat if isinstance(update, Update) else None
+        user = update.effective_user if isinstance(update, Update) else None
+        if chat is not None and user is not None and chat.type == ChatType.PRIVATE:
+            session = svc.sessions.get(user)
+            text = phrase("error", session.lang)
+            session.log.outgoing(text, "command", session.lang)
+            await context.bot.send_message(chat.id, text)
+    except Exception:  # the error handler must never fail in turn
+        log.exception("error handler failed %s", where)
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await send_html(context.bot, chat.id, [html.escape(p) for p in split_text(text, 4000)])
+
+
+def _today(database: Path) -> Stats:
+    period = last_days(1)
+    with closing(queries.connect(database)) as db:
+        return compute(queries.scoped_messages(db, period, None), period, None)
+
+
+def _stats_text(s: Stats) -> str:
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.0f}%"
+
+    lines = [
+        f"Today ({today()} UTC)",
+        f"Conversations: {s.conversations}, questions: {s.questions}, replies: {s.replies}",
+        f"Answered {pct(s.rate('answer'))}, clarified {pct(s.rate('clarify'))}, "
+        f"not answered {pct(s.rate('fallback'))}",
+        f"Handed off to a recruiter: {s.handed_off} conversations",
+        f"Feedback: {s.helpful} 👍 of {s.votes} votes ({pct(s.helpful_ratio)})",
+    ]
+    if s.topics:
+        lines.append("Top topics: " + ", ".join(f"{t} ({n})" for t, n in s.topics[:5]))
+    if s.languages:
+        lines.append("Languages: " + ", ".join(f"{t.label} {t.questions}" for t in s.languages))
+    return "\n".join(lines)
+
+
+def _unanswered(database: Path) -> str:
+    period = last_days(UNANSWERED_DAYS)
+    with closing(queries.connect(database)) as db:
+        asked = queries.fallback_questions(db, period, None)
+    groups = group_questions(asked)
+    if not groups:
+        return f"No unanswered questions in the last {UNANSWERED_DAYS} days."
+    lines = [f"Unanswered in the last {UNANSWERED_DAYS} days: {len(asked)} questions"]
+    lines += [f"{g.count}× {g.example} ({', '.join(g.languages)})" for g in groups[:UNANSWERED_TOP]]
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""The one function that builds the Application and registers every handler, in order."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels.telegram import admin, candidate, handoff
+from bot.channels.telegram.buttons import on_button
+from bot.channels.telegram.ordering import PerChatUpdateProcessor
+from bot.channels.telegram.ratelimit import ResilientRateLimiter
+from bot.channels.telegram.services import AdminAlerts, Services
+from bot.channels.telegram.sessions import Sessions
+from bot.core.dialogue import Responder
+from bot.core.flood import FloodGuard
+from bot.core.knowledge import LANGUAGES
+from bot.core.phrases import phrase
+from bot.settings import Settings
+from bot.store import TranscriptStore
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 256
+CANDIDATE_COMMANDS = ("start", "topics", "human", "language", "privacy", "forget", "help")
+ADMIN_COMMANDS = {
+    "stats": "Today's figures",
+    "unanswered": "Top unanswered questions",
+    "reload": "Reload the knowledge base",
+}
+
+
+def build_application(
+    settings: Settings,
+    responder: Responder,
+    store: TranscriptStore,
+    *,
+    webhook: bool = False,
+) -> Application:
+    """The bot: every handler, in the order Telegram updates meet them."""
+    assert settings.telegram_bot_token is not None
+    builder = (
+        Application.builder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_base_url)
+        .rate_limiter(ResilientRateLimiter(settings.telegram_max_rate))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .post_init(_post_init)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    app = builder.build()
+    app.bot_data["services"] = Services(
+        settings=settings,
+        responder=responder,
+        store=store,
+        sessions=Sessions(store, responder.knowledge.posting(settings.posting).slug),
+        flood=FloodGuard(settings.flood_messages, settings.flood_seconds),
+        alerts=AdminAlerts(settings.admin_ids),
+    )
+
+    private = filters.ChatType.PRIVATE
+    new_message = filters.UpdateType.MESSAGE
+
+    # Group -1 runs first: a candidate over the rate gets no further handling.
+    app.add_handler(TypeHandler(Update, candidate.guard_flood), group=-1)
+
+    # Group 0: the first matching handler wins.
+    if settings.recruiter_chat_id is not None:
+        recruiters = filters.Chat(settings.recruiter_chat_id)
+        app.add_handler(
+            MessageHandler(
+                recruiters & new_message & filters.REPLY & ~filters.COMMAND,
+                handoff.on_recruiter_reply,
+            )
+        )
+    app.add_handler(CommandHandler("stats", admin.on_stats))
+    app.add_handler(CommandHandler("unanswered", admin.on_unanswered))
+    app.add_handler(CommandHandler("reload", admin.on_reload))
+    app.add_handler(CommandHandler("start", candidate.on_start))
+    app.add_handler(CommandHandler("help", candidate.on_help))
+    app.add_handler(CommandHandler("topics", candidate.on_topics))
+    app.add_handler(CommandHandler("language", candidate.on_language))
+    app.add_handler(CommandHandler("privacy", candidate.on_privacy))
+    app.add_handler(CommandHandler("forget", candidate.on_forget))
+    app.add_handler(CommandHandler("human", candidate.on_human))
+    app.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, candidate.on_edited)
+    )
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, candidate.on_channel_post))
+    app.add_handler(
+        MessageHandler(new_message & private & filters.COMMAND, candidate.on_unknown_command)
+    )
+    app.add_handler(
+        MessageHandler(new_message & private & filters.FORWARDED, candidate.on_forwarded)
+    )
+    app.add_handler(MessageHandler(new_message & private & filters.TEXT, candidate.on_text))
+    app.add_handler(
+        MessageHandler(
+            new_message & filters.ChatType.GROUPS & filters.TEXT & filters.Entity("mention"),
+            candidate.on_group_mention,
+        )
+    )
+    app.add_handler(MessageHandler(new_message & private, candidate.on_not_text))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_error_handler(admin.on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    """Learn the bot's username and set the command menu in every language."""
+    svc = services_of(app)
+    svc.bot_username = app.bot.username or ""
+    admin_menu = [*_commands("en"), *(BotCommand(c, d) for c, d in ADMIN_COMMANDS.items())]
+    menus = [(_commands(lang), None if lang == "en" else lang, None) for lang in LANGUAGES]
+    menus += [(admin_menu, None, BotCommandScopeChat(a)) for a in svc.settings.admin_ids]
+    for commands, language, scope in menus:
+        try:
+            await app.bot.set_my_commands(commands, scope=scope, language_code=language)
+        except TelegramError as exc:  # an admin who never opened the chat, say: not fatal
+            log.warning("command menu not set language=%s scope=%s: %s", language, scope, exc)
+
+
+def _commands(lang: str) -> list[BotCommand]:
+    return [BotCommand(name, phrase(f"cmd_{name}", lang)) for name in CANDIDATE_COMMANDS]
+
+
+def services_of(app: Application) -> Services:
+    return app.bot_data["services"]  # type: ignore[no-any-return]

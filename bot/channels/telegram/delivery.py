@@ -1,0 +1,61 @@
+"""Sending to a chat: HTML, split to Telegram's limits, logged in the transcript."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ParseMode
+
+from bot.channels.telegram.formatting import messages_html
+from bot.channels.telegram.sessions import Session
+from bot.core.dialogue import Section
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+async def send_html(
+    bot: Bot,
+    chat_id: int,
+    messages: Sequence[str],
+    markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Send the HTML messages in order; the keyboard goes under the last one."""
+    sent: Message | None = None
+    for i, text in enumerate(messages):
+        last = i == len(messages) - 1
+        sent = await bot.send_message(
+            chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if last else None,
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=ReplyParameters(reply_to) if reply_to and i == 0 else None,
+        )
+    assert sent is not None, "nothing to send"
+    return sent
+
+
+async def send_sections(
+    bot: Bot,
+    chat_id: int,
+    sections: Sequence[Section],
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message:
+    return await send_html(bot, chat_id, messages_html(sections), markup)
+
+
+async def say(
+    bot: Bot,
+    chat_id: int,
+    session: Session | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    outcome: str = "command",
+) -> Message:
+    """Send one of the bot's own sentences (escaped) and log it in the conversation."""
+    if session is not None:
+        session.log.outgoing(text, outcome, session.lang)
+        session.said(text)
+    return await send_sections(bot, chat_id, [Section(text)], markup)

@@ -1,0 +1,169 @@
+"""Hand-off to a human: the question goes to the recruiters' group, their replies come back.
+
+The group post carries the candidate's tag (#c<user id>), so a recruiter's reply
+finds its candidate even after a restart, and recruiters can search the group
+for one candidate's hand-offs.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+
+from telegram import Message, Update, User
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.delivery import say, send_html
+from bot.channels.telegram.services import Services, services
+from bot.channels.telegram.sessions import Session
+from bot.core.knowledge import LANGUAGES
+from bot.core.phrases import phrase
+
+log = logging.getLogger(__name__)
+
+CANDIDATE_TAG = re.compile(r"#c(\d+)\b")
+MAX_QUESTION_CHARS = 1500
+MAX_CONTEXT_LINE_CHARS = 300
+SPEAKERS = {"candidate": "👤", "bot": "🤖", "recruiter": "🧑‍💼"}
+# The first line of a relayed recruiter message, in every language: a candidate's
+# reply to such a message goes back to the recruiters.
+RECRUITER_HEADERS = tuple(phrase("recruiter_reply", lang) for lang in LANGUAGES)
+
+
+async def hand_off(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session, question: str | None
+) -> None:
+    """Pass `question` (or the latest unanswered one) to the recruiters and tell the
+    candidate what happens next; with no question yet, ask for it first."""
+    svc = services(context)
+    chat = update.effective_chat
+    assert chat is not None and update.effective_user is not None
+    group = svc.settings.recruiter_chat_id
+    if group is None:
+        await say(
+            context.bot,
+            chat.id,
+            session,
+            phrase("handoff_unavailable", session.lang),
+            outcome="handoff",
+        )
+        return
+    question = question or session.unanswered
+    if not question:
+        session.awaiting_handoff = True
+        await say(
+            context.bot, chat.id, session, phrase("handoff_ask", session.lang), outcome="handoff"
+        )
+        return
+    session.awaiting_handoff = False
+    post = _post(svc, update.effective_user, session, "🙋 New question for a recruiter", question)
+    if not await _post_to_recruiters(context, svc, post):
+        await say(
+            context.bot, chat.id, session, phrase("handoff_failed", session.lang), outcome="handoff"
+        )
+        return
+    session.unanswered = None
+    session.log.set_status("handed_off")
+    text = phrase("handoff_sent", session.lang, hours=str(svc.settings.handoff_reply_hours))
+    await say(context.bot, chat.id, session, text, outcome="handoff")
+
+
+def is_reply_to_recruiter(message: Message, bot_id: int) -> bool:
+    """The candidate answers a recruiter's relayed message."""
+    original = message.reply_to_message
+    return (
+        original is not None
+        and original.from_user is not None
+        and original.from_user.id == bot_id
+        and (original.text or "").startswith(RECRUITER_HEADERS)
+    )
+
+
+async def forward_to_recruiters(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session, text: str
+) -> None:
+    """A candidate's answer to a recruiter goes to the group as a new post to reply to."""
+    svc = services(context)
+    chat = update.effective_chat
+    assert chat is not None and update.effective_user is not None
+    post = _post(svc, update.effective_user, session, "💬 The candidate answered", text)
+    delivered = await _post_to_recruiters(context, svc, post)
+    key = "sent_to_recruiter" if delivered else "handoff_failed"
+    await say(context.bot, chat.id, session, phrase(key, session.lang), outcome="handoff")
+
+
+async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A recruiter replied, in the recruiters' group, to one of the bot's hand-off posts."""
+    message = update.effective_message
+    if message is None or message.reply_to_message is None:
+        return
+    original = message.reply_to_message
+    tag = CANDIDATE_TAG.search(original.text or "")
+    if original.from_user is None or original.from_user.id != context.bot.id or tag is None:
+        return  # recruiters talking among themselves
+    if not message.text:
+        await message.reply_text("Only text replies can be passed on to the candidate.")
+        return
+    svc = services(context)
+    candidate = int(tag.group(1))
+    session = svc.sessions.get(candidate)
+    relay = (
+        f"<b>{html.escape(phrase('recruiter_reply', session.lang))}</b>\n"
+        f"{html.escape(message.text)}\n\n<i>{html.escape(phrase('reply_hint', session.lang))}</i>"
+    )
+    session.log.outgoing(message.text, "recruiter", session.lang)
+    session.recent.append(("recruiter", message.text))
+    try:
+        await send_html(context.bot, candidate, [relay])
+    except Forbidden:
+        await message.reply_text("Not delivered: the candidate has blocked the bot.")
+        return
+    except TelegramError as exc:
+        log.error("recruiter reply not delivered candidate=%s error=%s", candidate, exc)
+        await message.reply_text(f"Not delivered ({exc}). Please try again later.")
+        return
+    await message.reply_text("✓ Sent to the candidate.")
+
+
+def _post(svc: Services, user: User, session: Session, heading: str, question: str) -> str:
+    posting = svc.responder.knowledge.posting(session.posting)
+    who = html.escape(user.full_name) + (
+        f" (@{html.escape(user.username)})" if user.username else ""
+    )
+    lines = [
+        f"<b>{heading}</b> #c{user.id}",
+        f"{who} · {session.lang} · {html.escape(posting.title.en)}",
+        "",
+        f"<b>Question:</b> {html.escape(_cut(question, MAX_QUESTION_CHARS))}",
+    ]
+    context = [(who_, text) for who_, text in session.recent if text != question]
+    if context:
+        lines += ["", "<b>Recent messages:</b>"]
+        lines += [
+            f"{SPEAKERS.get(speaker, '•')} {html.escape(_cut(text, MAX_CONTEXT_LINE_CHARS))}"
+            for speaker, text in context
+        ]
+    lines += ["", "<i>Reply to this message to answer the candidate.</i>"]
+    return "\n".join(lines)
+
+
+async def _post_to_recruiters(context: ContextTypes.DEFAULT_TYPE, svc: Services, post: str) -> bool:
+    group = svc.settings.recruiter_chat_id
+    if group is None:
+        return False
+    try:
+        await context.bot.send_message(group, post, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.error("hand-off not posted to the recruiters' group chat=%s error=%s", group, exc)
+        await svc.alerts.send(
+            context.bot, f"⚠️ A hand-off could not be posted to the recruiters' group: {exc}"
+        )
+        return False
+    return True
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
