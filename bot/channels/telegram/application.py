@@ -54,7 +54,6 @@ def build_application(
         .base_url(settings.telegram_base_url)
         .rate_limiter(ResilientRateLimiter(settings.telegram_max_rate))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
-        .post_init(_post_init)
     )
     if webhook:
         builder = builder.updater(None)
@@ -116,8 +115,8 @@ def build_application(
     return app
 
 
-async def _post_init(app: Application) -> None:
-    """Learn the bot's username and set the command menu in every language."""
+async def prepare(app: Application) -> None:
+    """Once initialised: learn the bot's username, set the command menu in every language."""
     svc = services_of(app)
     svc.bot_username = app.bot.username or ""
     admin_menu = [*_commands("en"), *(BotCommand(c, d) for c, d in ADMIN_COMMANDS.items())]

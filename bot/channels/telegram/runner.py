@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.channels.telegram.application import build_application, services_of
+from bot.channels.telegram.application import build_application, prepare, services_of
 from bot.channels.telegram.web import WebServer, web_app
 from bot.core.dialogue import Responder
 from bot.settings import Settings
@@ -61,6 +61,7 @@ class TelegramBot:
         """Open the store, reach Telegram (retrying while it is unreachable), serve."""
         await self.store.open()
         await self._initialize(stopping or asyncio.Event())
+        await prepare(self.application)
         await self.web.start()
         await self.application.start()
         if self.webhook:
