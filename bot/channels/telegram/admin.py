@@ -113,7 +113,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await send_html(context.bot, chat.id, [html.escape(p) for p in split_text(text, 4000)])
+    await send_html(
+        context.bot, chat.id, [html.escape(p, quote=False) for p in split_text(text, 4000)]
+    )
 
 
 def _today(database: Path) -> Stats:

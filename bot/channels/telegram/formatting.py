@@ -13,8 +13,8 @@ _BREAKS = ("\n\n", "\n", ". ", " ")
 
 
 def section_html(section: Section) -> str:
-    body = html.escape(section.body)
-    return f"<b>{html.escape(section.title)}</b>\n{body}" if section.title else body
+    body = html.escape(section.body, quote=False)
+    return f"<b>{html.escape(section.title, quote=False)}</b>\n{body}" if section.title else body
 
 
 def messages_html(sections: Iterable[Section], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -39,8 +39,10 @@ def _section_pieces(section: Section, limit: int) -> list[str]:
     whole = section_html(section)
     if len(whole) <= limit:
         return [whole]
-    title = f"<b>{html.escape(section.title)}</b>\n" if section.title else ""
-    pieces = [html.escape(part) for part in split_text(section.body, limit - len(title))]
+    title = f"<b>{html.escape(section.title, quote=False)}</b>\n" if section.title else ""
+    pieces = [
+        html.escape(part, quote=False) for part in split_text(section.body, limit - len(title))
+    ]
     pieces[0] = title + pieces[0]
     return pieces
 
@@ -50,7 +52,7 @@ def split_text(text: str, limit: int) -> list[str]:
     sentence or word boundary when there is one."""
     parts: list[str] = []
     rest = text.strip()
-    while len(html.escape(rest)) > limit:
+    while len(html.escape(rest, quote=False)) > limit:
         cut = _fitting_prefix(rest, limit)
         head = rest[:cut]
         for mark in _BREAKS:
@@ -70,7 +72,7 @@ def _fitting_prefix(text: str, limit: int) -> int:
     low, high = 1, min(len(text), limit)
     while low < high:
         mid = (low + high + 1) // 2
-        if len(html.escape(text[:mid])) <= limit:
+        if len(html.escape(text[:mid], quote=False)) <= limit:
             low = mid
         else:
             high = mid - 1

@@ -111,8 +111,8 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
     candidate = int(tag.group(1))
     session = svc.sessions.get(candidate)
     relay = (
-        f"<b>{html.escape(phrase('recruiter_reply', session.lang))}</b>\n"
-        f"{html.escape(message.text)}\n\n<i>{html.escape(phrase('reply_hint', session.lang))}</i>"
+        f"<b>{html.escape(phrase('recruiter_reply', session.lang), quote=False)}</b>\n"
+        f"{html.escape(message.text, quote=False)}\n\n<i>{html.escape(phrase('reply_hint', session.lang), quote=False)}</i>"
     )
     session.log.outgoing(message.text, "recruiter", session.lang)
     session.recent.append(("recruiter", message.text))
@@ -130,20 +130,20 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def _post(svc: Services, user: User, session: Session, heading: str, question: str) -> str:
     posting = svc.responder.knowledge.posting(session.posting)
-    who = html.escape(user.full_name) + (
-        f" (@{html.escape(user.username)})" if user.username else ""
+    who = html.escape(user.full_name, quote=False) + (
+        f" (@{html.escape(user.username, quote=False)})" if user.username else ""
     )
     lines = [
         f"<b>{heading}</b> #c{user.id}",
-        f"{who} · {session.lang} · {html.escape(posting.title.en)}",
+        f"{who} · {session.lang} · {html.escape(posting.title.en, quote=False)}",
         "",
-        f"<b>Question:</b> {html.escape(_cut(question, MAX_QUESTION_CHARS))}",
+        f"<b>Question:</b> {html.escape(_cut(question, MAX_QUESTION_CHARS), quote=False)}",
     ]
     context = [(who_, text) for who_, text in session.recent if text != question]
     if context:
         lines += ["", "<b>Recent messages:</b>"]
         lines += [
-            f"{SPEAKERS.get(speaker, '•')} {html.escape(_cut(text, MAX_CONTEXT_LINE_CHARS))}"
+            f"{SPEAKERS.get(speaker, '•')} {html.escape(_cut(text, MAX_CONTEXT_LINE_CHARS), quote=False)}"
             for speaker, text in context
         ]
     lines += ["", "<i>Reply to this message to answer the candidate.</i>"]

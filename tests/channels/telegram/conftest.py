@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -87,3 +88,19 @@ def rows(database: Path, sql: str, *params: object) -> list[sqlite3.Row]:
 async def stored(bot: TelegramBot, database: Path, sql: str, *params: object) -> list[sqlite3.Row]:
     assert await bot.store.flush(), "the store did not flush"
     return rows(database, sql, *params)
+
+
+async def stored_when(
+    bot: TelegramBot,
+    database: Path,
+    sql: str,
+    ready: Callable[[list[sqlite3.Row]], bool],
+    timeout: float = 10.0,
+) -> list[sqlite3.Row]:
+    """Poll the store until `ready(rows)`, with a deadline; the last rows either way."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = await stored(bot, database, sql)
+        if ready(found) or asyncio.get_running_loop().time() > deadline:
+            return found
+        await asyncio.sleep(0.02)
