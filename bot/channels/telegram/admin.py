@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from contextlib import closing
 from pathlib import Path
@@ -13,7 +12,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.delivery import send_html
-from bot.channels.telegram.formatting import split_text
+from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
@@ -113,9 +112,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
     chat = update.effective_chat
     assert chat is not None
-    await send_html(
-        context.bot, chat.id, [html.escape(p, quote=False) for p in split_text(text, 4000)]
-    )
+    await send_html(context.bot, chat.id, [escape(p) for p in split_text(text, 4000)])
 
 
 def _today(database: Path) -> Stats:

@@ -12,9 +12,14 @@ MAX_MESSAGE_CHARS = 4096  # Telegram's limit on one message
 _BREAKS = ("\n\n", "\n", ". ", " ")
 
 
+def escape(text: str) -> str:
+    """Text for Telegram HTML: only <, > and & need escaping."""
+    return html.escape(text, quote=False)
+
+
 def section_html(section: Section) -> str:
-    body = html.escape(section.body, quote=False)
-    return f"<b>{html.escape(section.title, quote=False)}</b>\n{body}" if section.title else body
+    body = escape(section.body)
+    return f"<b>{escape(section.title)}</b>\n{body}" if section.title else body
 
 
 def messages_html(sections: Iterable[Section], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -39,10 +44,8 @@ def _section_pieces(section: Section, limit: int) -> list[str]:
     whole = section_html(section)
     if len(whole) <= limit:
         return [whole]
-    title = f"<b>{html.escape(section.title, quote=False)}</b>\n" if section.title else ""
-    pieces = [
-        html.escape(part, quote=False) for part in split_text(section.body, limit - len(title))
-    ]
+    title = f"<b>{escape(section.title)}</b>\n" if section.title else ""
+    pieces = [escape(part) for part in split_text(section.body, limit - len(title))]
     pieces[0] = title + pieces[0]
     return pieces
 
@@ -52,7 +55,7 @@ def split_text(text: str, limit: int) -> list[str]:
     sentence or word boundary when there is one."""
     parts: list[str] = []
     rest = text.strip()
-    while len(html.escape(rest, quote=False)) > limit:
+    while len(escape(rest)) > limit:
         cut = _fitting_prefix(rest, limit)
         head = rest[:cut]
         for mark in _BREAKS:
@@ -72,7 +75,7 @@ def _fitting_prefix(text: str, limit: int) -> int:
     low, high = 1, min(len(text), limit)
     while low < high:
         mid = (low + high + 1) // 2
-        if len(html.escape(text[:mid], quote=False)) <= limit:
+        if len(escape(text[:mid])) <= limit:
             low = mid
         else:
             high = mid - 1

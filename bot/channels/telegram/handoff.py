@@ -7,7 +7,6 @@ for one candidate's hand-offs.
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 
@@ -17,6 +16,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram.delivery import say, send_html
+from bot.channels.telegram.formatting import escape
 from bot.channels.telegram.services import Services, services
 from bot.channels.telegram.sessions import Session
 from bot.core.knowledge import LANGUAGES
@@ -111,8 +111,8 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
     candidate = int(tag.group(1))
     session = svc.sessions.get(candidate)
     relay = (
-        f"<b>{html.escape(phrase('recruiter_reply', session.lang), quote=False)}</b>\n"
-        f"{html.escape(message.text, quote=False)}\n\n<i>{html.escape(phrase('reply_hint', session.lang), quote=False)}</i>"
+        f"<b>{escape(phrase('recruiter_reply', session.lang))}</b>\n"
+        f"{escape(message.text)}\n\n<i>{escape(phrase('reply_hint', session.lang))}</i>"
     )
     session.log.outgoing(message.text, "recruiter", session.lang)
     session.recent.append(("recruiter", message.text))
@@ -130,20 +130,18 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 def _post(svc: Services, user: User, session: Session, heading: str, question: str) -> str:
     posting = svc.responder.knowledge.posting(session.posting)
-    who = html.escape(user.full_name, quote=False) + (
-        f" (@{html.escape(user.username, quote=False)})" if user.username else ""
-    )
+    who = escape(user.full_name) + (f" (@{escape(user.username)})" if user.username else "")
     lines = [
         f"<b>{heading}</b> #c{user.id}",
-        f"{who} · {session.lang} · {html.escape(posting.title.en, quote=False)}",
+        f"{who} · {session.lang} · {escape(posting.title.en)}",
         "",
-        f"<b>Question:</b> {html.escape(_cut(question, MAX_QUESTION_CHARS), quote=False)}",
+        f"<b>Question:</b> {escape(_cut(question, MAX_QUESTION_CHARS))}",
     ]
     context = [(who_, text) for who_, text in session.recent if text != question]
     if context:
         lines += ["", "<b>Recent messages:</b>"]
         lines += [
-            f"{SPEAKERS.get(speaker, '•')} {html.escape(_cut(text, MAX_CONTEXT_LINE_CHARS), quote=False)}"
+            f"{SPEAKERS.get(speaker, '•')} {escape(_cut(text, MAX_CONTEXT_LINE_CHARS))}"
             for speaker, text in context
         ]
     lines += ["", "<i>Reply to this message to answer the candidate.</i>"]
