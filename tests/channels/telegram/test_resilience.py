@@ -1,0 +1,134 @@
+"""Telegram misbehaving: 429 storms, 5xx outages, webhook secrets, many candidates at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from bot.channels.telegram.runner import TelegramBot
+from bot.core.knowledge import KnowledgeBase
+from tests.channels.telegram.conftest import StartBot, stored, stored_when
+from tests.fakes.bot_api import FakeBotApi
+
+QUESTIONS = (
+    ("is the job remote?", "remote-work"),
+    ("what is the tech stack?", "tech-stack"),
+    ("how does the interview process work?", "interview-process"),
+    ("where are the offices?", "locations"),
+    ("how do I apply?", "apply"),
+)
+
+
+async def test_a_429_storm_loses_nothing(fake: FakeBotApi, bot: TelegramBot, database: Path):
+    users = [fake.user() for _ in range(10)]
+    fake.fail_next(15, method="sendMessage", status=429, retry_after=1)
+    for user in users:
+        user.send("is the job remote?")
+    for user in users:
+        [reply] = await fake.wait_for_messages(user.id, 1, timeout=30)
+        assert "Télétravail" in reply.plain_text
+    assert fake.injected == 15
+    logged = await stored(bot, database, "SELECT count(*) FROM messages")
+    assert logged[0][0] == 20
+
+
+async def test_the_bot_recovers_by_itself_from_a_5xx_outage(
+    fake: FakeBotApi, bot: TelegramBot, database: Path, knowledge: KnowledgeBase
+):
+    ana, bob = fake.user(), fake.user()
+    ana.send("is the job remote?")
+    await ana.next_reply()
+    with fake.fail_while(status=502):
+        ana.send("what is the tech stack?")  # waits in the fake: getUpdates fails too
+        await fake.wait_for(lambda: fake.injected >= 2)
+    fake.fail_on(status=500, method="sendMessage")
+    bob.send("how do I apply?")  # taken, but the answer can't be sent yet
+    await fake.wait_for(lambda: fake.injected >= 4, timeout=15)
+    fake.fail_off()
+    stack = knowledge.posting().answer("tech-stack", "en")
+    assert (await ana.next_reply(timeout=30)).plain_text == stack
+    assert (await bob.next_reply(timeout=30)).plain_text == knowledge.posting().answer(
+        "apply", "en"
+    )
+    logged = await stored(bot, database, "SELECT count(*) FROM messages")
+    assert logged[0][0] == 6
+
+
+async def test_300_candidates_5_questions_each_all_at_once(
+    fake: FakeBotApi, bot: TelegramBot, database: Path, knowledge: KnowledgeBase
+):
+    users = [fake.user() for _ in range(300)]
+    for question, _ in QUESTIONS:
+        for user in users:
+            user.send(question)
+    expected = [knowledge.posting().answer(topic, "en") for _, topic in QUESTIONS]
+    for user in users:
+        replies = await fake.wait_for_messages(user.id, 5, timeout=60)
+        assert [r.plain_text for r in replies] == expected  # once each, in order
+    rows = await stored_when(
+        bot,
+        database,
+        "SELECT candidate, direction, text, seq FROM messages ORDER BY candidate, seq",
+        lambda found: len(found) >= 3000,
+    )
+    assert len(rows) == 3000
+    by_candidate: dict[str, list[str]] = {}
+    for row in rows:
+        by_candidate.setdefault(row["candidate"], []).append(row["text"])
+    assert len(by_candidate) == 300
+    questions = [q for q, _ in QUESTIONS]
+    for texts in by_candidate.values():
+        assert texts[0::2] == questions and texts[1::2] == expected
+    assert sum(len(fake.messages_to(u.id)) for u in users) == 1500
+
+
+async def test_webhook_checks_the_secret_and_serves_healthz(fake: FakeBotApi, start_bot: StartBot):
+    bot = await start_bot(
+        BOT_WEBHOOK_URL="https://bot.example.com/hook/telegram", BOT_WEBHOOK_SECRET="s3cret-Token_1"
+    )
+    assert fake.webhook is not None
+    assert fake.webhook["url"] == "https://bot.example.com/hook/telegram"
+    assert fake.webhook["secret_token"] == "s3cret-Token_1"
+    ana = fake.user()
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 1_800_000_000,
+            "chat": ana.chat_dict(),
+            "from": ana.user_dict(),
+            "text": "is the job remote?",
+        },
+    }
+    url = f"http://127.0.0.1:{bot.web.port}"
+    async with httpx.AsyncClient(base_url=url) as client:
+        missing = await client.post("/hook/telegram", json=update)
+        wrong = await client.post(
+            "/hook/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+        )
+        assert (missing.status_code, wrong.status_code) == (403, 403)
+        assert not fake.messages_to(ana.id)
+        good = await client.post(
+            "/hook/telegram",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"},
+        )
+        assert good.status_code == 200
+        assert "Télétravail" in (await ana.next_reply()).plain_text
+        health = await client.get("/healthz")
+        assert health.status_code == 200
+        body = health.json()
+        assert body["ok"] and body["bot"]["mode"] == "webhook" and body["store"]["ok"]
+    assert not fake.calls_to("getUpdates")
+
+
+async def test_healthz_in_polling_mode_reports_an_unhealthy_store(
+    fake: FakeBotApi, bot: TelegramBot
+):
+    url = f"http://127.0.0.1:{bot.web.port}/healthz"
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(url)).json()["bot"] == {"ok": True, "mode": "polling"}
+        bot.store.healthy = False
+        response = await client.get(url)
+    assert response.status_code == 503 and response.json()["store"]["ok"] is False
