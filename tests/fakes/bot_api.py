@@ -19,17 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
-import re
 import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
 
 import uvicorn
 from starlette.applications import Starlette
@@ -37,107 +33,23 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from tests.fakes.telegram_html import HtmlEntityError, parse_html, strip_text, utf16_len
+from tests.fakes import bot_api_rules as rules
+from tests.fakes.bot_api_rules import BOT_USERNAME, ApiError, JSONDict
+from tests.fakes.chats import FakeGroup, FakeUser
+
+__all__ = ["BOT_USERNAME", "Call", "FakeBotApi", "FakeGroup", "FakeUser", "SentMessage"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "123456:TEST-secret-token-do-not-log"
-BOT_USERNAME = "hirebot_test_bot"
-MAX_TEXT_LENGTH = 4096
-MAX_CALLBACK_DATA_BYTES = 64
-MAX_CALLBACK_ANSWER_LENGTH = 200
-
-JSONDict = dict[str, Any]
 T = TypeVar("T")
 
-# PTB form-encodes every parameter, JSON-encoding all but strings. These stay strings even when
-# they look like JSON ("123", "true"); every other value is JSON-decoded when it parses.
-_STRING_PARAMS = frozenset(
-    {
-        "text",
-        "caption",
-        "parse_mode",
-        "url",
-        "secret_token",
-        "callback_query_id",
-        "inline_message_id",
-        "action",
-        "language_code",
-        "ip_address",
-        "business_connection_id",
-        "message_effect_id",
-        "description",
-        "short_description",
-        "name",
-        "query",
-    }
-)
-_JSON_PARAMS = frozenset(
-    {
-        "reply_markup",
-        "commands",
-        "scope",
-        "allowed_updates",
-        "reply_parameters",
-        "link_preview_options",
-        "entities",
-        "caption_entities",
-        "menu_button",
-    }
-)
 # Without allowed_updates, Telegram sends every update type except these.
 _OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-_CHAT_ACTIONS = frozenset(
-    {
-        "typing",
-        "upload_photo",
-        "record_video",
-        "upload_video",
-        "record_voice",
-        "upload_voice",
-        "upload_document",
-        "choose_sticker",
-        "find_location",
-        "record_video_note",
-        "upload_video_note",
-    }
-)
-_COMMAND = re.compile(r"[a-z0-9_]{1,32}")
-_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
 _NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup are "
-    "exactly the same as a current content and reply markup of the message"
+    "message is not modified: specified new message content and reply markup are exactly the "
+    "same as a current content and reply markup of the message"
 )
-
-
-class ApiError(Exception):
-    """A Telegram error response: HTTP status == error_code, as the real server does."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def body(self) -> JSONDict:
-        body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-def _bad_request(reason: str) -> ApiError:
-    return ApiError(400, f"Bad Request: {reason}")
-
-
-def _default_description(status: int, retry_after: int | None) -> str:
-    if status == 429:
-        return f"Too Many Requests: retry after {retry_after}"
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return f"Error {status}"
 
 
 @dataclass(slots=True, eq=False)
@@ -216,9 +128,7 @@ class _Failure:
         return self.method is None or self.method.lower() == method.lower()
 
     def error(self) -> ApiError:
-        retry_after = self.retry_after if self.status == 429 else None
-        description = self.description or _default_description(self.status, retry_after)
-        return ApiError(self.status, description, retry_after)
+        return rules.injected_error(self.status, self.retry_after, self.description)
 
 
 class _Signal:
@@ -252,223 +162,6 @@ class _QuietServer(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-class FakeGroup:
-    """A group, supergroup or channel the bot is in."""
-
-    def __init__(self, fake: FakeBotApi, chat_id: int, title: str, chat_type: str) -> None:
-        self._fake = fake
-        self.id = chat_id
-        self.title = title
-        self.type = chat_type
-
-    def chat_dict(self) -> JSONDict:
-        return {"id": self.id, "type": self.type, "title": self.title}
-
-    @property
-    def messages(self) -> list[SentMessage]:
-        """What the bot has sent to this chat."""
-        return self._fake.messages_to(self.id)
-
-    def __repr__(self) -> str:
-        return f"FakeGroup(id={self.id}, title={self.title!r}, type={self.type!r})"
-
-
-class FakeUser:
-    """A Telegram user played by a test: sends messages, presses buttons, reads replies."""
-
-    def __init__(
-        self,
-        fake: FakeBotApi,
-        user_id: int,
-        first_name: str,
-        language_code: str | None,
-        username: str | None,
-        last_name: str | None,
-    ) -> None:
-        self._fake = fake
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-        self.blocked = False
-        self._replies_read = 0
-
-    @property
-    def chat_id(self) -> int:
-        """The private chat with the bot has the user's id."""
-        return self.id
-
-    def user_dict(self) -> JSONDict:
-        user: JSONDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            user["last_name"] = self.last_name
-        if self.username:
-            user["username"] = self.username
-        if self.language_code:
-            user["language_code"] = self.language_code
-        return user
-
-    def chat_dict(self) -> JSONDict:
-        chat: JSONDict = {"id": self.id, "type": "private", "first_name": self.first_name}
-        if self.last_name:
-            chat["last_name"] = self.last_name
-        if self.username:
-            chat["username"] = self.username
-        return chat
-
-    def block(self) -> None:
-        """From now on the bot gets 403 "bot was blocked by the user" for this chat."""
-        self.blocked = True
-
-    def unblock(self) -> None:
-        self.blocked = False
-
-    @property
-    def replies(self) -> list[SentMessage]:
-        """What the bot has sent to this user's private chat."""
-        return self._fake.messages_to(self.id)
-
-    async def next_reply(self, timeout: float = 10.0) -> SentMessage:
-        """The next bot message in the private chat that next_reply has not returned yet."""
-        index = self._replies_read
-        messages = await self._fake.wait_for_messages(self.id, index + 1, timeout=timeout)
-        self._replies_read += 1
-        return messages[index]
-
-    def send(
-        self,
-        text: str,
-        *,
-        chat: FakeGroup | None = None,
-        reply_to: JSONDict | SentMessage | None = None,
-        forward_from: FakeUser | None = None,
-    ) -> JSONDict:
-        """Send a text message (to the private chat unless `chat`); returns the Message dict."""
-        content: JSONDict = {"text": text}
-        entities = _text_entities(text)
-        if entities:
-            content["entities"] = entities
-        if forward_from is not None:
-            content["forward_origin"] = {
-                "type": "user",
-                "date": int(time.time()) - 60,
-                "sender_user": forward_from.user_dict(),
-            }
-        return self._send(content, chat=chat, reply_to=reply_to)
-
-    def send_sticker(self, emoji: str = "👍", *, chat: FakeGroup | None = None) -> JSONDict:
-        file = self._fake._new_file()
-        sticker = {
-            **file,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": emoji,
-            "set_name": "HireBotTestStickers",
-            "file_size": 24_576,
-        }
-        return self._send({"sticker": sticker}, chat=chat)
-
-    def send_photo(self, caption: str | None = None, *, chat: FakeGroup | None = None) -> JSONDict:
-        sizes = [(90, 68, 1_431), (320, 240, 15_874), (1280, 960, 121_337)]
-        photo = [
-            {**self._fake._new_file(), "width": w, "height": h, "file_size": size}
-            for w, h, size in sizes
-        ]
-        content: JSONDict = {"photo": photo}
-        if caption is not None:
-            content["caption"] = caption
-        return self._send(content, chat=chat)
-
-    def send_voice(self, duration: int = 3, *, chat: FakeGroup | None = None) -> JSONDict:
-        voice = {
-            **self._fake._new_file(),
-            "duration": duration,
-            "mime_type": "audio/ogg",
-            "file_size": 4_000 * duration,
-        }
-        return self._send({"voice": voice}, chat=chat)
-
-    def send_document(
-        self,
-        file_name: str = "cv.pdf",
-        mime_type: str = "application/pdf",
-        *,
-        caption: str | None = None,
-        chat: FakeGroup | None = None,
-    ) -> JSONDict:
-        document = {
-            **self._fake._new_file(),
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": 183_402,
-        }
-        content: JSONDict = {"document": document}
-        if caption is not None:
-            content["caption"] = caption
-        return self._send(content, chat=chat)
-
-    def send_location(
-        self, latitude: float = 48.8566, longitude: float = 2.3522, *, chat: FakeGroup | None = None
-    ) -> JSONDict:
-        return self._send({"location": {"latitude": latitude, "longitude": longitude}}, chat=chat)
-
-    def send_contact(
-        self, phone_number: str = "+33612345678", *, chat: FakeGroup | None = None
-    ) -> JSONDict:
-        contact = {"phone_number": phone_number, "first_name": self.first_name, "user_id": self.id}
-        return self._send({"contact": contact}, chat=chat)
-
-    def edit(self, message: JSONDict, new_text: str) -> JSONDict:
-        """Edit one of this user's text messages; pushes an edited_message update."""
-        assert message.get("from", {}).get("id") == self.id, "a user can only edit their messages"
-        edited: JSONDict = {**message, "text": new_text, "edit_date": int(time.time())}
-        edited.pop("entities", None)
-        if entities := _text_entities(new_text):
-            edited["entities"] = entities
-        self._fake._messages[(edited["chat"]["id"], edited["message_id"])] = edited
-        self._fake.push_update({"edited_message": edited})
-        return edited
-
-    def press(self, message: SentMessage | JSONDict, callback_data: str) -> JSONDict:
-        """Press an inline button of a bot message; returns the callback_query dict."""
-        return self._fake._press(self, message, callback_data)
-
-    def _send(
-        self,
-        content: JSONDict,
-        *,
-        chat: FakeGroup | None,
-        reply_to: JSONDict | SentMessage | None = None,
-    ) -> JSONDict:
-        chat_dict = chat.chat_dict() if chat is not None else self.chat_dict()
-        message = self._fake._new_message(chat_dict, self.user_dict(), content, reply_to)
-        self._fake.push_update({"message": message})
-        return message
-
-    def __repr__(self) -> str:
-        return f"FakeUser(id={self.id}, first_name={self.first_name!r})"
-
-
-def _text_entities(text: str) -> list[JSONDict]:
-    """The entities Telegram adds to a user's text that PTB relies on: commands and mentions."""
-    entities: list[JSONDict] = []
-    command_end = 0
-    if text.startswith("/"):
-        command = text.split(maxsplit=1)[0]
-        command_end = len(command)
-        entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command)})
-    mention = f"@{BOT_USERNAME}"
-    for match in re.finditer(re.escape(mention) + r"(?!\w)", text):
-        if match.start() >= command_end:
-            offset = utf16_len(text[: match.start()])
-            entities.append({"type": "mention", "offset": offset, "length": len(mention)})
-    return entities
 
 
 class FakeBotApi:
@@ -649,7 +342,7 @@ class FakeBotApi:
             self._channels[chat_title] = channel
             self._chats[channel.id] = channel
         chat = channel.chat_dict()
-        message = self._new_message(chat, None, {"sender_chat": chat, "text": text}, None)
+        message = self.new_message(chat, None, {"sender_chat": chat, "text": text}, None)
         self.push_update({"channel_post": message})
         return message
 
@@ -782,7 +475,7 @@ class FakeBotApi:
         name = request.path_params["method"]
         method = self._method_names.get(name.lower(), name)
         try:
-            params = await _read_params(request)
+            params = await rules.read_params(request)
         except ApiError as err:
             params, parse_error = {}, err
         else:
@@ -823,9 +516,9 @@ class FakeBotApi:
 
     async def _get_updates(self, params: JSONDict, request: Request) -> list[JSONDict]:
         if self.webhook is not None:
-            raise _webhook_conflict()
-        offset = _int(params, "offset", default=0)
-        limit = min(max(_int(params, "limit", default=100), 1), 100)
+            raise rules.webhook_conflict()
+        offset = rules.int_param(params, "offset", default=0)
+        limit = min(max(rules.int_param(params, "limit", default=100), 1), 100)
         timeout = float(params.get("timeout") or 0)
         if "allowed_updates" in params:
             self._set_allowed_updates(params["allowed_updates"])
@@ -849,7 +542,7 @@ class FakeBotApi:
                 self._poller = None
         reason = poller.result() if poller.done() else "timeout"
         if reason == "webhook":
-            raise _webhook_conflict()
+            raise rules.webhook_conflict()
         if reason == "conflict":
             raise ApiError(
                 409,
@@ -868,7 +561,7 @@ class FakeBotApi:
         if allowed is None:
             return
         if not isinstance(allowed, list):
-            raise _bad_request("can't parse allowed updates")
+            raise rules.bad_request("can't parse allowed updates")
         self._allowed_updates = frozenset(allowed) if allowed else None
 
     def _confirm(self, offset: int) -> None:
@@ -899,21 +592,22 @@ class FakeBotApi:
     def _chat(self, params: JSONDict) -> FakeUser | FakeGroup:
         chat_id = params.get("chat_id")
         if chat_id is None or chat_id == "":
-            raise _bad_request("chat_id is empty")
+            raise rules.bad_request("chat_id is empty")
         chat = self._chats.get(chat_id) if isinstance(chat_id, int) else None
         if chat is None:
-            raise _bad_request("chat not found")
+            raise rules.bad_request("chat not found")
         if isinstance(chat, FakeUser) and chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return chat
 
-    def _new_message(
+    def new_message(
         self,
         chat: JSONDict,
         sender: JSONDict | None,
         content: JSONDict,
         reply_to: JSONDict | SentMessage | None,
     ) -> JSONDict:
+        """Store a message from a user or channel (next message_id of the chat); no update."""
         message: JSONDict = {
             "message_id": next(self._message_ids[chat["id"]]),
             "date": int(time.time()),
@@ -931,28 +625,26 @@ class FakeBotApi:
         self._messages[(chat["id"], message["message_id"])] = message
         return message
 
-    def _new_file(self) -> JSONDict:
+    def new_file(self) -> JSONDict:
+        """A fresh file_id and file_unique_id pair for a user's media."""
         n = next(self._file_ids)
         return {"file_id": f"AgACAgIAAxkBAAI{n:08d}fake", "file_unique_id": f"AQAD{n:06d}"}
 
     def _send_message(self, params: JSONDict) -> JSONDict:
         chat = self._chat(params)
         text, parse_mode = params.get("text"), params.get("parse_mode")
-        plain, entities = _visible_text(text, parse_mode)
-        markup = _reply_markup(params.get("reply_markup"))
-        reply_to_id = _reply_to_message_id(params)
+        plain, entities = rules.visible_text(text, parse_mode)
+        markup = rules.reply_markup(params.get("reply_markup"))
+        reply_to_id = rules.reply_to_message_id(params)
         reply_to = None
         if reply_to_id is not None:
             reply_to = self._messages.get((chat.id, reply_to_id))
-            allow_missing = (params.get("reply_parameters") or {}).get(
-                "allow_sending_without_reply"
-            ) or params.get("allow_sending_without_reply")
-            if reply_to is None and not allow_missing:
-                raise _bad_request("message to be replied not found")
+            if reply_to is None and not rules.allows_missing_reply(params):
+                raise rules.bad_request("message to be replied not found")
             if reply_to is None:
                 reply_to_id = None
         content = _message_content(plain, entities, markup)
-        message = self._new_message(chat.chat_dict(), self.bot_user, content, reply_to)
+        message = self.new_message(chat.chat_dict(), self.bot_user, content, reply_to)
         sent = SentMessage(
             chat_id=chat.id,
             message_id=message["message_id"],
@@ -971,25 +663,25 @@ class FakeBotApi:
 
     def _editable(self, params: JSONDict) -> SentMessage:
         if params.get("inline_message_id"):
-            raise _bad_request("the fake Bot API does not support inline messages")
+            raise rules.bad_request("the fake Bot API does not support inline messages")
         chat = self._chat(params)
-        message_id = _int(params, "message_id")
+        message_id = rules.int_param(params, "message_id")
         key = (chat.id, message_id)
         sent = self._sent_index.get(key)
         if sent is None or sent.deleted:
             if key in self._messages:
-                raise _bad_request("message can't be edited")
-            raise _bad_request("message to edit not found")
+                raise rules.bad_request("message can't be edited")
+            raise rules.bad_request("message to edit not found")
         return sent
 
     def _edit(
         self, sent: SentMessage, text: str, parse_mode: str | None, markup: JSONDict | None
     ) -> JSONDict:
-        plain, entities = _visible_text(text, parse_mode)
+        plain, entities = rules.visible_text(text, parse_mode)
         content = _message_content(plain, entities, markup)
         current = {k: sent.message.get(k) for k in ("text", "entities", "reply_markup")}
         if current == {k: content.get(k) for k in current}:
-            raise _bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
+            raise rules.bad_request(_NOT_MODIFIED)
         version_at = sent.edited_at or sent.at
         sent.history.append(
             MessageVersion(sent.text, sent.parse_mode, sent.reply_markup, version_at)
@@ -1005,26 +697,31 @@ class FakeBotApi:
     def _edit_message_text(self, params: JSONDict) -> JSONDict:
         sent = self._editable(params)
         # Like Telegram, an edit without reply_markup removes the inline keyboard.
-        markup = _reply_markup(params.get("reply_markup"))
+        markup = rules.reply_markup(params.get("reply_markup"))
         return self._edit(sent, params.get("text"), params.get("parse_mode"), markup)
 
     def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
         sent = self._editable(params)
-        markup = _reply_markup(params.get("reply_markup"))
+        markup = rules.reply_markup(params.get("reply_markup"))
         return self._edit(sent, sent.text, sent.parse_mode, markup)
 
     def _delete_message(self, params: JSONDict) -> bool:
         chat = self._chat(params)
-        key = (chat.id, _int(params, "message_id"))
+        key = (chat.id, rules.int_param(params, "message_id"))
         if key not in self._messages:
-            raise _bad_request("message to delete not found")
+            raise rules.bad_request("message to delete not found")
         del self._messages[key]
         if sent := self._sent_index.get(key):
             sent.deleted = True
             self._chat_changed[chat.id].notify()
         return True
 
-    def _press(self, user: FakeUser, message: SentMessage | JSONDict, data: str) -> JSONDict:
+    def store_edit(self, message: JSONDict) -> None:
+        """Replace a stored user message by its edited version."""
+        self._messages[(message["chat"]["id"], message["message_id"])] = message
+
+    def press(self, user: FakeUser, message: SentMessage | JSONDict, data: str) -> JSONDict:
+        """`user` presses the button with `data` on a bot message: a callback_query update."""
         if isinstance(message, SentMessage):
             key = (message.chat_id, message.message_id)
         else:
@@ -1048,20 +745,19 @@ class FakeBotApi:
     def _answer_callback_query(self, params: JSONDict) -> bool:
         query_id = params.get("callback_query_id")
         if query_id not in self._open_callbacks:
-            raise _bad_request(
+            raise rules.bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
         text = params.get("text") or ""
-        if len(text) > MAX_CALLBACK_ANSWER_LENGTH:
-            raise _bad_request("MESSAGE_TOO_LONG")
+        if len(text) > rules.MAX_CALLBACK_ANSWER_LENGTH:
+            raise rules.bad_request("MESSAGE_TOO_LONG")
         self._open_callbacks.discard(query_id)
         self.answered_callbacks.append({**params, "at": time.perf_counter()})
         return True
 
     def _send_chat_action(self, params: JSONDict) -> bool:
         self._chat(params)
-        if params.get("action") not in _CHAT_ACTIONS:
-            raise _bad_request("wrong parameter action in request")
+        rules.check_chat_action(params.get("action"))
         return True
 
     # Bot settings.
@@ -1072,10 +768,9 @@ class FakeBotApi:
     def _commands_key(self, params: JSONDict) -> tuple[str | int, str]:
         scope = params.get("scope") or {"type": "default"}
         if not isinstance(scope, dict) or "type" not in scope:
-            raise _bad_request("can't parse BotCommandScope JSON object")
+            raise rules.bad_request("can't parse BotCommandScope JSON object")
         language = params.get("language_code") or ""
-        if language and not re.fullmatch(r"[a-z]{2}", language):
-            raise _bad_request("invalid language code specified")
+        rules.check_language_code(language)
         if scope["type"] == "chat":
             return scope["chat_id"], language
         if "chat_id" in scope:
@@ -1083,14 +778,7 @@ class FakeBotApi:
         return scope["type"], language
 
     def _set_my_commands(self, params: JSONDict) -> bool:
-        commands = params.get("commands")
-        if not isinstance(commands, list) or len(commands) > 100:
-            raise _bad_request("can't parse commands JSON object")
-        for command in commands:
-            if not isinstance(command, dict) or not _COMMAND.fullmatch(command.get("command", "")):
-                raise _bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(command.get("description", "")) <= 256:
-                raise _bad_request("command description must be 1-256 characters")
+        commands = rules.check_commands(params.get("commands"))
         key = self._commands_key(params)
         if commands:
             self.commands[key] = commands
@@ -1116,16 +804,8 @@ class FakeBotApi:
         url = params.get("url") or ""
         if not url:
             return self._delete_webhook(params)
-        parts = urlsplit(url)
-        if parts.scheme != "https":
-            raise _bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        if (parts.port or 443) not in _WEBHOOK_PORTS:
-            raise _bad_request(
-                "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
-            )
         secret = params.get("secret_token")
-        if secret is not None and not _SECRET_TOKEN.fullmatch(secret):
-            raise _bad_request("secret token contains unallowed characters")
+        rules.check_webhook(url, secret)
         if params.get("drop_pending_updates"):
             self._updates.clear()
         self._set_allowed_updates(params.get("allowed_updates"))
@@ -1159,58 +839,6 @@ class FakeBotApi:
         return info
 
 
-def _webhook_conflict() -> ApiError:
-    return ApiError(
-        409,
-        "Conflict: can't use getUpdates method while webhook is active; "
-        "use deleteWebhook to delete the webhook first",
-    )
-
-
-def _update_type(update: JSONDict) -> str:
-    return next(key for key in update if key != "update_id")
-
-
-def _preview(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _int(params: JSONDict, key: str, *, default: int | None = None) -> int:
-    value = params.get(key)
-    if value is None or value == "":
-        if default is None:
-            raise _bad_request(f"{key} is empty")
-        return default
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _bad_request(f"invalid {key} specified") from None
-
-
-def _visible_text(text: object, parse_mode: str | None) -> tuple[str, list[JSONDict]]:
-    """The text as the user sees it, checked against Telegram's 1..4096 limit."""
-    if not isinstance(text, str):
-        raise _bad_request("message text is empty")
-    if parse_mode in (None, ""):
-        plain, entities = text, []
-    elif parse_mode.upper() == "HTML":
-        try:
-            plain, entities = parse_html(text)
-        except HtmlEntityError as err:
-            raise _bad_request(f"can't parse entities: {err}") from None
-    elif parse_mode.lower() in ("markdown", "markdownv2"):
-        raise _bad_request(f"the fake Bot API only parses HTML, not {parse_mode}")
-    else:
-        raise _bad_request("unsupported parse_mode")
-    plain, entities = strip_text(plain, entities)
-    if not plain:
-        raise _bad_request("message text is empty")
-    # Telegram counts UTF-16 code units; for text without emoji that is characters.
-    if utf16_len(plain) > MAX_TEXT_LENGTH:
-        raise _bad_request("message is too long")
-    return plain, entities
-
-
 def _message_content(plain: str, entities: list[JSONDict], markup: JSONDict | None) -> JSONDict:
     content: JSONDict = {"text": plain}
     if entities:
@@ -1221,89 +849,13 @@ def _message_content(plain: str, entities: list[JSONDict], markup: JSONDict | No
     return content
 
 
-def _reply_to_message_id(params: JSONDict) -> int | None:
-    reply = params.get("reply_parameters")
-    if isinstance(reply, dict):
-        return _int(reply, "message_id")
-    if params.get("reply_to_message_id") is not None:
-        return _int(params, "reply_to_message_id")
-    return None
+def _update_type(update: JSONDict) -> str:
+    return next(key for key in update if key != "update_id")
 
 
-def _reply_markup(markup: object) -> JSONDict | None:
-    """Check a reply_markup as Telegram does; the 64-byte callback_data limit lives here."""
-    if markup is None:
-        return None
-    if not isinstance(markup, dict):
-        raise _bad_request("can't parse reply keyboard markup JSON object")
-    if "inline_keyboard" not in markup:
-        return markup  # reply keyboards, ReplyKeyboardRemove, ForceReply: not checked
-    rows = markup["inline_keyboard"]
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise _bad_request("can't parse reply keyboard markup JSON object")
-    for button in itertools.chain.from_iterable(rows):
-        _check_inline_button(button)
-    return markup
-
-
-def _check_inline_button(button: object) -> None:
-    # Wording of the rarer errors is the fake's; the common ones are Telegram's.
-    prefix = "can't parse inline keyboard button: "
-    if not isinstance(button, dict):
-        raise _bad_request(prefix + "InlineKeyboardButton must be an Object")
-    if "text" not in button:
-        raise _bad_request(prefix + 'Can\'t find field "text"')
-    if not isinstance(button["text"], str) or not button["text"].strip():
-        raise _bad_request("BUTTON_TEXT_INVALID")
-    if "callback_data" in button:
-        data = button["callback_data"]
-        size = len(data.encode()) if isinstance(data, str) else 0
-        if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
-            raise _bad_request("BUTTON_DATA_INVALID")
-    elif "url" in button:
-        if not isinstance(button["url"], str) or not button["url"].startswith(
-            ("https://", "http://", "tg://")
-        ):
-            raise _bad_request("BUTTON_URL_INVALID")
-    elif len(button) == 1:
-        raise _bad_request(prefix + "Text buttons are unallowed in the inline keyboard")
+def _preview(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 async def _not_found(request: Request) -> JSONResponse:
     return JSONResponse(ApiError(404, "Not Found").body(), status_code=404)
-
-
-async def _read_params(request: Request) -> JSONDict:
-    """Query string, then a form-encoded (what PTB sends) or JSON body."""
-    params = {key: _form_value(key, value) for key, value in request.query_params.items()}
-    body = await request.body()
-    if not body:
-        return params
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/json":
-        try:
-            data = json.loads(body)
-        except ValueError:
-            raise _bad_request("can't parse JSON body") from None
-        if not isinstance(data, dict):
-            raise _bad_request("the JSON body must be an object")
-        for key, value in data.items():
-            # Telegram accepts JSON objects as JSON-encoded strings here too.
-            params[key] = _form_value(key, value) if key in _JSON_PARAMS else value
-    elif content_type == "multipart/form-data":
-        raise _bad_request("the fake Bot API does not accept file uploads (multipart/form-data)")
-    else:
-        form = parse_qs(body.decode(), keep_blank_values=True)
-        params.update({key: _form_value(key, values[-1]) for key, values in form.items()})
-    return params
-
-
-def _form_value(key: str, value: Any) -> Any:
-    if not isinstance(value, str) or key in _STRING_PARAMS:
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        if key in _JSON_PARAMS:
-            raise _bad_request(f"can't parse {key} JSON object") from None
-        return value
