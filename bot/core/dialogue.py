@@ -95,8 +95,8 @@ class Reply:
 
     @property
     def wants_human(self) -> bool:
-        """The candidate asked, in words, to talk to a person."""
-        return self.topic == HUMAN_TOPIC
+        """The candidate asked, in words, to talk to a person (maybe among other things)."""
+        return self.outcome is Outcome.ANSWER and HUMAN_TOPIC in self.topics
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -242,8 +242,10 @@ class Responder:
             elif len(words(part)) >= 2:
                 unanswered = True
         job = {t: c for t, c in answered.items() if not is_smalltalk(t)}
-        if job:
-            answered = job
+        # Asking for a person is never lost behind a greeting or another answer.
+        human = {t: c for t, c in answered.items() if t == HUMAN_TOPIC}
+        if job or human:
+            answered = {**job, **human}
         elif answered and not unanswered:  # "thanks, that helps": one small-talk reply
             top = max(answered, key=answered.__getitem__)
             answered = {top: answered[top]}

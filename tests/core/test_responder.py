@@ -146,3 +146,16 @@ def test_greeting_does_not_hide_an_unanswerable_question(responder: Responder) -
 def test_robust_to_order_case_accents_emoji_and_typos(responder: Responder, question: str) -> None:
     reply = responder.reply(question)
     assert (reply.outcome, reply.topic) == (Outcome.ANSWER, "remote-work")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hi, can I talk to a human?",
+        "bonjour, je voudrais parler à un humain",
+        "is it remote? also can I talk to a recruiter",
+    ],
+)
+def test_asking_for_a_person_is_never_lost_in_a_longer_message(responder, question):
+    reply = responder.reply(question)
+    assert reply.wants_human, reply.topics

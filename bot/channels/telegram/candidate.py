@@ -15,7 +15,7 @@ from bot.channels.telegram.delivery import say, send_sections
 from bot.channels.telegram.handoff import forward_to_recruiters, hand_off, is_reply_to_recruiter
 from bot.channels.telegram.services import services
 from bot.channels.telegram.sessions import Session, language_of
-from bot.core.dialogue import Outcome, Reply, Responder, Section
+from bot.core.dialogue import HUMAN_TOPIC, Outcome, Reply, Responder, Section
 from bot.core.flood import Verdict
 from bot.core.knowledge import LANGUAGES, is_smalltalk
 from bot.core.phrases import phrase
@@ -195,9 +195,10 @@ async def answer(
     if reply.lang in LANGUAGES:
         session.lang = reply.lang
     session.heard(text)
-    if reply.wants_human:
+    if reply.wants_human:  # with a question besides, that question goes to the recruiter
         session.log.incoming(text, reply.lang, "handoff")
-        await hand_off(update, context, session, None)
+        asked_more = any(t != HUMAN_TOPIC for t in reply.topics)
+        await hand_off(update, context, session, text if asked_more else None)
         return
     if reply.outcome is not Outcome.ANSWER:
         session.unanswered = text

@@ -158,3 +158,13 @@ async def test_group_unreachable_tells_the_candidate_and_the_admins(
     assert (await ana.next_reply()).plain_text.startswith("Sorry, I couldn't reach the recruiting")
     alert = await admin.next_reply()
     assert "could not be posted to the recruiters' group" in alert.plain_text
+
+
+async def test_a_question_asked_with_the_request_goes_to_the_recruiter(
+    fake: FakeBotApi, bot: TelegramBot, recruiters: FakeGroup
+):
+    ana = fake.user()
+    ana.send("is it remote? also can I talk to a recruiter")
+    assert "passed your question" in (await ana.next_reply()).plain_text
+    [post] = await fake.wait_for_messages(recruiters.id, 1)
+    assert "Question: is it remote? also can I talk to a recruiter" in post.plain_text

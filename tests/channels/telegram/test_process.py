@@ -1,0 +1,90 @@
+"""`python -m bot run` as a real process: SIGTERM mid-burst, and no token in the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.fakes.bot_api import FakeBotApi, FakeUser
+
+
+async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "BOT_DATABASE": str(database),
+        "BOT_HTTP_PORT": "0",
+        "BOT_TELEGRAM_MAX_RATE": "0",
+        **env,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await fake.wait_for(lambda: fake.calls_to("getUpdates"), timeout=60)
+    return process
+
+
+async def test_sigterm_mid_burst_answers_and_logs_everything_received(
+    fake: FakeBotApi, database: Path
+):
+    process = await _start(fake, database)
+    sent: list[tuple[FakeUser, int]] = []
+    users = [fake.user() for _ in range(50)]
+    for i in range(3):
+        for user in users:
+            user.send(f"is the job remote? ({i})")
+            sent.append((user, next(reversed(fake.update_available_at))))
+    await fake.wait_for(lambda: fake.delivered_update_ids, timeout=30)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, stderr.decode()
+
+    confirmed = fake.confirmed_update_ids
+    assert confirmed, "the bot confirmed no update"
+    db = sqlite3.connect(database)
+    logged = dict(
+        db.execute(
+            "SELECT candidate, count(*) FROM messages WHERE direction = 'in' GROUP BY candidate"
+        ).fetchall()
+    )
+    answered = dict(
+        db.execute(
+            "SELECT candidate, count(*) FROM messages WHERE direction = 'out' GROUP BY candidate"
+        ).fetchall()
+    )
+    db.close()
+    for user in users:
+        taken = sum(1 for who, update in sent if who is user and update in confirmed)
+        replies = len(fake.messages_to(user.id))
+        assert replies >= taken, f"user {user.id}: {taken} updates confirmed, {replies} answers"
+        assert logged.get(f"telegram:{user.id}", 0) == replies
+        assert answered.get(f"telegram:{user.id}", 0) == replies
+
+
+async def test_the_token_never_appears_in_the_logs(fake: FakeBotApi, database: Path):
+    fake.fail_next(2, method="getUpdates", status=502)
+    process = await _start(fake, database, BOT_LOG_LEVEL="DEBUG")
+    ana = fake.user()
+    fake.fail_next(1, method="sendMessage", status=429, retry_after=1)
+    ana.send("is the job remote?")
+    await ana.next_reply(timeout=30)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    logs = (stdout + stderr).decode()
+    assert process.returncode == 0
+    assert "getUpdates" in logs and "Bad Gateway" in logs  # the logs did cover the requests
+    assert fake.token not in logs
+    assert fake.token.split(":", 1)[1] not in logs
