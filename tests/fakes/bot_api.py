@@ -260,7 +260,7 @@ class FakeBotApi:
                 Route("/{path:path}", _not_found, methods=["GET", "POST"]),
             ]
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             sock.bind(("127.0.0.1", 0))
         except OSError:

@@ -145,6 +145,22 @@ async def test_offset_confirms_earlier_updates_and_limit_caps_a_batch(bot: Bot, 
     assert set(fake.update_available_at) == set(ids)
 
 
+async def test_allowed_updates_filter_and_a_negative_offset_keeps_the_last(
+    bot: Bot, fake: FakeBotApi
+):
+    ana = fake.user()
+    await bot.send_message(ana.id, "Pick", reply_markup=keyboard("a"))
+    ana.send("text")
+    ana.press(fake.sent[0], "a")
+    ana.send("more text")
+    updates = await bot.get_updates(allowed_updates=["callback_query"])
+    assert [u.callback_query.data for u in updates] == ["a"]
+    # An empty list restores the default: every type but a few opt-in ones.
+    assert len(await bot.get_updates(allowed_updates=[])) == 3
+    assert [u.message.text for u in await bot.get_updates(offset=-1)] == ["more text"]
+    assert fake.pending_updates == 1
+
+
 async def test_a_second_poller_terminates_the_first(fake: FakeBotApi):
     async with (
         Bot(fake.token, base_url=fake.base_url) as first,
@@ -331,7 +347,8 @@ async def test_pressing_a_button_sends_a_callback_query(bot: Bot, fake: FakeBotA
 
 async def test_html_message_with_keyboard_round_trips(bot: Bot, fake: FakeBotApi):
     ana = fake.user()
-    html = '<b>Remote</b> work: <a href="https://example.com/faq">FAQ</a> &amp; more'
+    # The emoji takes two UTF-16 units: text_html only matches if offsets count them.
+    html = '👋 <b>Remote</b> work: <a href="https://example.com/faq">FAQ</a> &amp; more'
     markup = InlineKeyboardMarkup(
         [
             [InlineKeyboardButton("Salary", callback_data="topic:salary")],
@@ -339,7 +356,7 @@ async def test_html_message_with_keyboard_round_trips(bot: Bot, fake: FakeBotApi
         ]
     )
     message = await bot.send_message(ana.id, html, parse_mode="HTML", reply_markup=markup)
-    assert message.text == "Remote work: FAQ & more"
+    assert message.text == "👋 Remote work: FAQ & more"
     assert message.text_html == html
     assert message.reply_markup == markup
     assert message.from_user.username == "hirebot_test_bot" and message.chat.id == ana.id
@@ -374,6 +391,11 @@ async def test_visible_text_limit_is_4096_after_html_parsing(bot: Bot, fake: Fak
     with pytest.raises(BadRequest, match=r"(?i)message is too long"):
         await bot.send_message(ana.id, html + "!", parse_mode="HTML")
     assert len(fake.sent) == 1
+
+
+async def test_surrounding_whitespace_is_trimmed_with_the_entities(bot: Bot, fake: FakeBotApi):
+    message = await bot.send_message(fake.user().id, " \n<b> Hi</b>  ", parse_mode="HTML")
+    assert message.text == "Hi" and message.text_html == "<b>Hi</b>"
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "<b></b>"])
