@@ -55,6 +55,20 @@ def web_app(
     return Starlette(routes=routes)
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket. Its protocol is set to TCP explicitly: asyncio only turns
+    Nagle's algorithm off (TCP_NODELAY) on such sockets, and with Nagle on, every
+    response waits ~40 ms for the client's delayed ACK."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(128)
+    return sock
+
+
 class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -66,7 +80,7 @@ class WebServer:
     """uvicorn in the bot's own event loop, on a socket bound before start-up returns."""
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
-        self._sock = socket.create_server((host, port), reuse_port=False)
+        self._sock = listen(host, port)
         self.port: int = self._sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
         self._server = _Server(config)
