@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -36,25 +37,24 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats: today's figures (admins only; silent for anyone else)."""
-    if not is_admin(update, context):
-        return
-    svc = services(context)
-    await svc.store.flush(timeout_s=2.0)
-    try:
-        text = _stats_text(await asyncio.to_thread(_today, svc.settings.database))
-    except queries.TranscriptsError as exc:
-        text = str(exc)
-    await _reply(update, context, text)
+    await _report(update, context, _today)
 
 
 async def on_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unanswered: the most asked questions the bot couldn't answer this week."""
+    await _report(update, context, _unanswered)
+
+
+async def _report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, report: Callable[[Path], str]
+) -> None:
+    """Answer an admin with `report` over the transcript database, read in a thread."""
     if not is_admin(update, context):
         return
     svc = services(context)
-    await svc.store.flush(timeout_s=2.0)
+    await svc.store.flush(timeout_s=2.0)  # so that the last minutes count
     try:
-        text = await asyncio.to_thread(_unanswered, svc.settings.database)
+        text = await asyncio.to_thread(report, svc.settings.database)
     except queries.TranscriptsError as exc:
         text = str(exc)
     await _reply(update, context, text)
@@ -115,10 +115,10 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     await send_html(context.bot, chat.id, [escape(p) for p in split_text(text, 4000)])
 
 
-def _today(database: Path) -> Stats:
+def _today(database: Path) -> str:
     period = last_days(1)
     with closing(queries.connect(database)) as db:
-        return compute(queries.scoped_messages(db, period, None), period, None)
+        return _stats_text(compute(queries.scoped_messages(db, period, None), period, None))
 
 
 def _stats_text(s: Stats) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 
 from bot.core.dialogue import Section
@@ -80,8 +79,3 @@ def _fitting_prefix(text: str, limit: int) -> int:
         else:
             high = mid - 1
     return low
-
-
-def plain(html_text: str) -> str:
-    """The visible text of our HTML (for the transcript and for tests)."""
-    return html.unescape(re.sub(r"</?[a-z][^>]*>", "", html_text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -64,7 +64,6 @@ class Services:
     flood: FloodGuard
     alerts: AdminAlerts
     bot_username: str = ""
-    started_at: float = field(default_factory=time.monotonic)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

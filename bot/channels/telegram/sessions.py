@@ -50,9 +50,6 @@ class Sessions:
         self.default_posting = default_posting
         self._sessions: OrderedDict[int, Session] = OrderedDict()
 
-    def __len__(self) -> int:
-        return len(self._sessions)
-
     def get(self, user: User | int, posting: str | None = None) -> Session:
         """The session of `user` (or of a user id, for a recruiter's reply); a new
         conversation when there is none, or when `posting` differs from the session's
