@@ -37,7 +37,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if button.action in (Action.TOPIC, Action.CHOICE):
         await _answer_topic(update, context, svc, session, button)
     elif button.action is Action.NONE:
-        session.log.incoming(phrase("none_of_these", session.lang), session.lang, "command")
+        session.incoming(phrase("none_of_these", session.lang), "command")
         await _drop_keyboard(query)
         await say(
             context.bot,
@@ -47,7 +47,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             keyboards.human(session.lang),
         )
     elif button.action is Action.HUMAN:
-        session.log.incoming(phrase("talk_to_recruiter", session.lang), session.lang, "handoff")
+        session.incoming(phrase("talk_to_recruiter", session.lang), "handoff")
         await _drop_keyboard(query)
         await hand_off(update, context, session, None)
     elif feedback:
@@ -55,11 +55,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(BadRequest):  # the message is too old to edit
             markup = query.message.reply_markup if query.message else None  # type: ignore[union-attr]
             await query.edit_message_reply_markup(keyboards.without_feedback(markup))
-    elif button.action is Action.LANGUAGE:
+    elif button.action is Action.LANGUAGE and button.value in keyboards.LANGUAGE_NAMES:
         session.lang = button.value
-        session.log.incoming(
-            keyboards.LANGUAGE_NAMES.get(button.value, ""), button.value, "command"
-        )
+        session.incoming(keyboards.LANGUAGE_NAMES[button.value], "command")
         await _drop_keyboard(query)
         await say(context.bot, _chat(query), session, phrase("language_set", session.lang))
     elif button.action is Action.FORGET:
@@ -83,8 +81,7 @@ async def _answer_topic(
     start = time.perf_counter()
     reply = svc.responder.answer_topic(button.value, session.lang, session.posting)
     title = posting.topic(button.value).text(session.lang).title
-    session.log.incoming(title, session.lang, "command", topics=(button.value,))
-    session.heard(title)
+    session.incoming(title, "command", topics=(button.value,))
     if button.action is Action.CHOICE:
         await _drop_keyboard(query)
     message_id = session.log.reply(reply, 1000 * (time.perf_counter() - start))
@@ -95,7 +92,7 @@ async def _answer_topic(
 
 async def _forget(query: CallbackQuery, svc: Services, session: Session, *, erase: bool) -> None:
     if not erase:
-        session.log.incoming(phrase("forget_no", session.lang), session.lang, "command")
+        session.incoming(phrase("forget_no", session.lang), "command")
         session.log.outgoing(phrase("forget_kept", session.lang), "command", session.lang)
         await query.edit_message_text(phrase("forget_kept", session.lang))
         return

@@ -14,7 +14,7 @@ from bot.channels.telegram import keyboards
 from bot.channels.telegram.delivery import say, send_sections
 from bot.channels.telegram.handoff import forward_to_recruiters, hand_off, is_reply_to_recruiter
 from bot.channels.telegram.services import services
-from bot.channels.telegram.sessions import Session, language_of
+from bot.channels.telegram.sessions import Session
 from bot.core.dialogue import HUMAN_TOPIC, Outcome, Reply, Responder, Section
 from bot.core.flood import Verdict
 from bot.core.knowledge import LANGUAGES, is_smalltalk
@@ -66,10 +66,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user is not None and update.effective_message is not None
     slug = context.args[0] if context.args else None
     known = slug if slug in svc.responder.knowledge.postings else None
-    session = svc.sessions.get(update.effective_user, known)
-    session.lang = language_of(update.effective_user) if not session.recent else session.lang
-    session.log.incoming(describe(update.effective_message), session.lang, "command")
-    session.heard(describe(update.effective_message))
+    session = _log_command(update, context, svc.sessions.get(update.effective_user, known))
     responder, lang = svc.responder, session.lang
     text = "\n\n".join(
         [
@@ -125,8 +122,7 @@ async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     session = _session(update, context)
     assert update.effective_message is not None
     text = describe(update.effective_message)
-    session.log.incoming(text, session.lang, "handoff")
-    session.heard(text)
+    session.incoming(text, "handoff")
     await hand_off(update, context, session, " ".join(context.args or ()) or None)
 
 
@@ -142,12 +138,13 @@ async def _command_reply(
     await say(context.bot, _chat_id(update), session, phrase(key, session.lang, **values))
 
 
-def _log_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Session:
-    session = _session(update, context)
+def _log_command(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session | None = None
+) -> Session:
+    session = session or _session(update, context)
     assert update.effective_message is not None
     text = describe(update.effective_message)
-    session.log.incoming(text, session.lang, "command")
-    session.heard(text)
+    session.incoming(text, "command")
     return session
 
 
@@ -164,13 +161,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message.chat.type != ChatType.PRIVATE and svc.bot_username:
         text = re.sub(rf"@{re.escape(svc.bot_username)}\b", " ", text, flags=re.IGNORECASE)
     if is_reply_to_recruiter(message, context.bot.id):
-        session.log.incoming(text, session.lang, "handoff")
-        session.heard(text)
+        session.incoming(text, "handoff")
         await forward_to_recruiters(update, context, session, text)
         return
     if session.awaiting_handoff and text.strip():
-        session.log.incoming(text, session.lang, "handoff")
-        session.heard(text)
+        session.incoming(text, "handoff")
         await hand_off(update, context, session, text)
         return
     await answer(update, context, session, text)
@@ -256,8 +251,7 @@ async def _notice(update: Update, context: ContextTypes.DEFAULT_TYPE, key: str) 
     assert message is not None
     session = _session(update, context)
     text = describe(message)
-    session.log.incoming(f"[edited] {text}" if key == "edited" else text, session.lang, "command")
-    session.heard(text)
+    session.incoming(f"[edited] {text}" if key == "edited" else text, "command")
     await say(context.bot, message.chat.id, session, phrase(key, session.lang))
 
 

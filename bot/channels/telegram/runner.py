@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import secrets
 import signal
@@ -85,7 +86,7 @@ class TelegramBot:
         )
 
     async def _initialize(self, stopping: asyncio.Event) -> None:
-        for attempt in range(10**9):
+        for attempt in itertools.count():
             try:
                 await self.application.initialize()
                 return

@@ -38,6 +38,11 @@ class Session:
     def heard(self, text: str) -> None:
         self.recent.append(("candidate", text))
 
+    def incoming(self, text: str, outcome: str, topics: tuple[str, ...] = ()) -> None:
+        """Log a message from the candidate that is not a question to answer."""
+        self.log.incoming(text, self.lang, outcome, topics)
+        self.heard(text)
+
     def said(self, text: str) -> None:
         self.recent.append(("bot", text))
 
