@@ -109,7 +109,7 @@ def _conversation(transcript: Transcript) -> str:
 
 
 def _message(m: Message) -> str:
-    who = "Candidate" if m.direction == "in" else "Bot"
+    who = "Candidate" if m.direction == "in" else "Recruiter" if m.outcome == "recruiter" else "Bot"
     meta = [when(m.at, seconds=True), who]
     badge = ""
     if m.direction == "out" and m.outcome:

@@ -27,6 +27,8 @@ OUTCOME_LABELS = {
     "handoff": "handed off",
     "smalltalk": "small talk",
     "command": "command",
+    "recruiter": "from a recruiter",
+    "flood": "sent too fast, not answered",
 }
 OUTCOME_STYLES = {
     "answer": "green",
@@ -206,17 +208,23 @@ def print_transcript(console: Console, transcript: Transcript) -> None:
         candidate = message.direction == "in"
         table.add_row(
             shown,
-            Text("Candidate", style="bold cyan") if candidate else Text("Bot", style="bold green"),
+            Text("Candidate", style="bold cyan") if candidate else _sender(message),
             _message_cell(message),
         )
     console.print(table)
 
 
+def _sender(message: Message) -> Text:
+    if message.outcome == "recruiter":  # a recruiter's reply relayed by the bot
+        return Text("Recruiter", style="bold magenta")
+    return Text("Bot", style="bold green")
+
+
 def _message_cell(message: Message) -> Group | Text:
     body = Text(printable(message.text))
     if message.direction == "in":
-        if message.outcome == "command":
-            body.append("  (command)", style="dim")
+        if message.outcome in ("command", "flood", "handoff"):
+            body.append(f"  ({OUTCOME_LABELS[message.outcome]})", style="dim")
         return body
     details = Text(style="dim")
     if message.outcome:

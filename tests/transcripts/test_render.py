@@ -40,3 +40,19 @@ def test_dates_are_short_and_friendly() -> None:
     same_day = time_span("2025-06-01T14:05:00.000+00:00", "2025-06-01T15:10:00.000+00:00")
     assert same_day.endswith(" → 15:10")
     assert "2 Jun" in time_span("2025-06-01T14:05:00.000+00:00", "2025-06-02T09:00:00.000+00:00")
+
+
+def test_a_relayed_recruiter_reply_is_shown_as_the_recruiters(sample: Sample) -> None:
+    with closing(queries.connect(sample.path)) as db:
+        summary = queries.find_conversation(db, sample.ana)
+    at = summary.started_at
+    messages = (
+        Message("a", 1, at, "in", "/human visas?", "handoff", (), None, "en", None),
+        Message("b", 2, at, "out", "Yes, we sponsor.", "recruiter", (), None, "en", None),
+        Message("c", 3, at, "in", "is it remote?", "flood", (), None, "en", None),
+    )
+    console = Console(record=True, width=120)
+    print_transcript(console, Transcript(summary, messages))
+    shown = console.export_text()
+    assert "Recruiter" in shown and "from a recruiter" in shown
+    assert "(handed off)" in shown and "(sent too fast, not answered)" in shown
