@@ -106,9 +106,10 @@ class TelegramBot:
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
+        # Before the application: a webhook call accepted now could no longer be answered.
+        await self.web.stop()
         if app.running:
             await app.stop()  # processes every update already received
-        await self.web.stop()
         await app.shutdown()  # a no-op if it never initialised
         await self.store.close()
 

@@ -90,3 +90,27 @@ async def test_the_token_never_appears_in_the_logs(fake: FakeBotApi, database: P
     assert "getUpdates" in logs and "Bad Gateway" in logs  # the logs did cover the requests
     assert fake.token not in logs
     assert fake.token.split(":", 1)[1] not in logs
+
+
+async def test_a_refused_token_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "999:not-the-right-token",
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "BOT_DATABASE": str(database),
+        "BOT_HTTP_PORT": "0",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    assert "Telegram refused the token" in stderr.decode()
+    assert "not-the-right-token" not in stderr.decode()
