@@ -104,3 +104,11 @@ async def stored_when(
         if ready(found) or asyncio.get_running_loop().time() > deadline:
             return found
         await asyncio.sleep(0.02)
+
+
+async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+    """Poll `predicate` with a deadline, for state the fake doesn't see change."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)

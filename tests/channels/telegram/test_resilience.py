@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import httpx
 
 from bot.channels.telegram.runner import TelegramBot
 from bot.core.knowledge import KnowledgeBase
-from tests.channels.telegram.conftest import StartBot, stored, stored_when
+from tests.channels.telegram.conftest import StartBot, stored, stored_when, until
 from tests.fakes.bot_api import FakeBotApi
 
 QUESTIONS = (
@@ -132,3 +133,29 @@ async def test_healthz_in_polling_mode_reports_an_unhealthy_store(
         bot.store.healthy = False
         response = await client.get(url)
     assert response.status_code == 503 and response.json()["store"]["ok"] is False
+
+
+async def test_a_locked_database_never_delays_answers_and_loses_no_row(
+    fake: FakeBotApi, bot: TelegramBot, database: Path
+):
+    ana = fake.user()
+    ana.send("is the job remote?")
+    await ana.next_reply()
+    assert await bot.store.flush()
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # a recruiter's tool holding the file, say
+    try:
+        for question, _ in QUESTIONS:
+            ana.send(question)
+        await fake.wait_for_messages(ana.id, 1 + len(QUESTIONS))
+        await until(lambda: not bot.store.healthy)
+        url = f"http://127.0.0.1:{bot.web.port}/healthz"
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(url)).status_code == 503
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    rows = await stored_when(
+        bot, database, "SELECT count(*) FROM messages", lambda found: found[0][0] == 12
+    )
+    assert rows[0][0] == 12 and bot.store.healthy
