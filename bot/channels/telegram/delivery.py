@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 
 from bot.channels.telegram.formatting import messages_html
@@ -19,7 +19,6 @@ async def send_html(
     chat_id: int,
     messages: Sequence[str],
     markup: InlineKeyboardMarkup | None = None,
-    reply_to: int | None = None,
 ) -> Message:
     """Send the HTML messages in order; the keyboard goes under the last one."""
     sent: Message | None = None
@@ -31,7 +30,6 @@ async def send_html(
             parse_mode=ParseMode.HTML,
             reply_markup=markup if last else None,
             link_preview_options=NO_PREVIEW,
-            reply_parameters=ReplyParameters(reply_to) if reply_to and i == 0 else None,
         )
     assert sent is not None, "nothing to send"
     return sent
