@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
+from bot.kb.cli import add_commands as add_kb_commands
 from bot.log_setup import configure_logging
 from bot.settings import Settings
 from bot.transcripts.cli import add_commands as add_transcript_commands
@@ -89,6 +90,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     )
     ev.set_defaults(func=_eval)
     add_transcript_commands(sub, settings)
+    add_kb_commands(sub, settings)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Knowledge administration: check, draft, suggest, notify, and safe hot reload."""
