@@ -66,6 +66,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX messages_by_candidate ON messages (candidate);
     CREATE INDEX feedback_by_candidate ON feedback (candidate);
     """,
+    # 4: answers sent later to candidates whose question had none (`kb notify`), at most
+    # one per candidate and topic. `message` is the id of the logged message, as in feedback.
+    """
+    CREATE TABLE notifications (
+        candidate TEXT NOT NULL,
+        topic TEXT NOT NULL,
+        message TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (candidate, topic)
+    );
+    CREATE INDEX notifications_by_message ON notifications (message);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -394,6 +394,7 @@ class TranscriptStore:
                     ]
                     _replace(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
             for table, column in (
+                ("notifications", "candidate"),
                 ("feedback", "candidate"),
                 ("messages", "candidate"),
                 ("conversations", "candidate"),
@@ -415,13 +416,20 @@ class TranscriptStore:
                 f"(SELECT id FROM messages WHERE conversation IN ({old}))",
                 (cutoff,),
             )
+            await db.execute(
+                f"DELETE FROM notifications WHERE message IN "
+                f"(SELECT id FROM messages WHERE conversation IN ({old}))",
+                (cutoff,),
+            )
             await db.execute(f"DELETE FROM messages WHERE conversation IN ({old})", (cutoff,))
             cursor = await db.execute(
                 "DELETE FROM conversations WHERE last_activity_at < ?", (cutoff,)
             )
-            await db.execute(
-                "DELETE FROM candidates WHERE key NOT IN (SELECT candidate FROM conversations)"
-            )
+            for table, column in (("notifications", "candidate"), ("candidates", "key")):
+                await db.execute(
+                    f"DELETE FROM {table} WHERE {column} NOT IN "
+                    "(SELECT candidate FROM conversations)"
+                )
             await db.commit()
         if cursor.rowcount:
             log.info("purged %d conversations older than %d days", cursor.rowcount, days)
