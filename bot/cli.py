@@ -116,25 +116,47 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    settings = settings.model_copy(update={"knowledge": args.knowledge, "posting": args.posting})
     asyncio.run(_chat_logged(_responder(args), args.posting, settings))
     return 0
 
 
 async def _chat_logged(responder: Responder, posting: str | None, settings: Settings) -> None:
     from bot.channels.terminal import TerminalChat
+    from bot.kb.reload import KnowledgeReloader, ReloadResult
     from bot.store import TranscriptStore
     from bot.store.conversation import ConversationLog
 
     slug = responder.knowledge.posting(posting).slug
     async with TranscriptStore(settings.database, retention_days=settings.retention_days) as store:
         log = ConversationLog(store, "terminal", getpass.getuser(), slug)
-        chat = asyncio.create_task(TerminalChat(responder, slug, log).run())
+        chat = TerminalChat(responder, slug, log)
+
+        async def refused(result: ReloadResult) -> None:
+            print(f"\n{result.describe()}", file=sys.stderr)
+
+        reloader = KnowledgeReloader(
+            settings.knowledge,
+            posting,
+            responder,
+            on_swap=lambda fresh: setattr(chat, "responder", fresh),
+            on_refused=refused,
+        )
+        running = asyncio.create_task(chat.run())
+        background = [asyncio.create_task(reloader.watch())] if settings.watch_knowledge else []
         # SIGINT or SIGTERM ends the chat; leaving the `async with` flushes the store.
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, chat.cancel)
+            loop.add_signal_handler(sig, running.cancel)
+        loop.add_signal_handler(
+            signal.SIGHUP,
+            lambda: background.append(loop.create_task(reloader.reload("SIGHUP", force=True))),
+        )
         with contextlib.suppress(asyncio.CancelledError):
-            await chat
+            await running
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
 
     knowledge: Path = Field(Path("knowledge"), validation_alias="BOT_KNOWLEDGE")
     posting: str | None = Field(None, validation_alias="BOT_POSTING")
+    watch_knowledge: bool = Field(True, validation_alias="BOT_WATCH_KNOWLEDGE")
     telegram_bot_token: SecretStr | None = Field(None, validation_alias="TELEGRAM_BOT_TOKEN")
     telegram_base_url: str = Field(TELEGRAM_API, validation_alias="TELEGRAM_BASE_URL")
     database: Path = Field(Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE")

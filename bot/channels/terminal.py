@@ -28,7 +28,7 @@ class TerminalChat:
         write: Callable[[str], None] = print,
         interactive: bool | None = None,
     ) -> None:
-        self._responder = responder
+        self.responder = responder
         self._posting = responder.knowledge.posting(posting).slug
         self._log = log
         self._write = write
@@ -38,7 +38,7 @@ class TerminalChat:
 
     async def run(self) -> None:
         """Chat until 'quit', end of input or cancellation."""
-        self._write(self._responder.greeting(self._lang, self._posting))
+        self._write(self.responder.greeting(self._lang, self._posting))
         self._show_topics()
         self._write(phrase("chat_help", self._lang))
         try:
@@ -93,7 +93,7 @@ class TerminalChat:
             self._pick(text)
         else:
             start = time.perf_counter()
-            reply = self._responder.reply(text, self._posting, self._lang)
+            reply = self.responder.reply(text, self._posting, self._lang)
             if self._log:
                 self._log.exchange(reply, 1000 * (time.perf_counter() - start))
             self._show(reply)
@@ -106,7 +106,7 @@ class TerminalChat:
             self._write(phrase("fallback", self._lang))
             return
         start = time.perf_counter()
-        reply = self._responder.answer_topic(choices[number - 1], self._lang, self._posting)
+        reply = self.responder.answer_topic(choices[number - 1], self._lang, self._posting)
         if self._log:
             self._log.incoming(text, self._lang, outcome="command")
             self._log.reply(reply, 1000 * (time.perf_counter() - start))
@@ -118,7 +118,7 @@ class TerminalChat:
             self._log.outgoing(answer, outcome, self._lang)
 
     def _show_topics(self) -> str:
-        titles = self._responder.topic_titles(self._lang, self._posting)
+        titles = self.responder.topic_titles(self._lang, self._posting)
         self._choices = [topic for topic, _ in titles]
         listing = "\n".join(
             [phrase("topics", self._lang)]
@@ -134,7 +134,7 @@ class TerminalChat:
 
     def _clarify(self, reply: Reply) -> str:
         self._choices = list(reply.suggestions)
-        posting = self._responder.knowledge.posting(self._posting)
+        posting = self.responder.knowledge.posting(self._posting)
         lines = [phrase("clarify", reply.reply_lang)]
         lines += [
             f"  {i}. {posting.topic(t).text(reply.reply_lang).title}"

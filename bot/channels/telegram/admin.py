@@ -15,10 +15,7 @@ from telegram.ext import ContextTypes
 from bot.channels.telegram.delivery import send_html
 from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
-from bot.core.dialogue import Responder
-from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.phrases import phrase
-from bot.settings import Settings
 from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
@@ -61,28 +58,19 @@ async def _report(
 
 
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/reload: load the knowledge base beside the one in use; swap only if it is valid."""
+    """/reload: check the knowledge folder beside the one in use; swap only if it passes."""
     if not is_admin(update, context):
         return
     svc = services(context)
-    try:
-        fresh = await asyncio.to_thread(build_responder, svc.settings)
-    except KnowledgeError as exc:
-        log.error("knowledge reload refused: %s", exc)
-        await _reply(update, context, f"Reload refused; still serving the previous version.\n{exc}")
-        return
-    svc.responder = fresh  # replies in flight keep the responder they started with
-    kb = fresh.knowledge
-    topics = sum(len(p.topics) for p in kb.postings.values())
-    log.info("knowledge reloaded postings=%d topics=%d", len(kb.postings), topics)
-    await _reply(update, context, f"Reloaded: {len(kb.postings)} postings, {topics} topics.")
-
-
-def build_responder(settings: Settings) -> Responder:
-    """A responder over the knowledge folder; KnowledgeError if the folder is broken."""
-    responder = Responder(load_knowledge(settings.knowledge, settings.posting))
-    responder.warm_up()
-    return responder
+    assert svc.reloader is not None
+    result = await svc.reloader.reload("/reload", force=True)
+    if result.status == "loaded":
+        kb = svc.responder.knowledge
+        topics = sum(len(p.topics) for p in kb.postings.values())
+        text = f"Reloaded: {len(kb.postings)} postings, {topics} topics."
+    else:
+        text = result.describe()
+    await _reply(update, context, text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import secrets
@@ -17,6 +18,7 @@ from telegram.ext import Application
 from bot.channels.telegram.application import build_application, prepare, services_of
 from bot.channels.telegram.web import WebServer, web_app
 from bot.core.dialogue import Responder
+from bot.kb.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -36,6 +38,16 @@ class TelegramBot:
         self.application: Application = build_application(
             settings, responder, self.store, webhook=self.webhook
         )
+        svc = services_of(self.application)
+        self.reloader = KnowledgeReloader(
+            settings.knowledge,
+            settings.posting,
+            responder,
+            on_swap=lambda fresh: setattr(svc, "responder", fresh),
+            on_refused=self._refused,
+        )
+        svc.reloader = self.reloader
+        self._watcher: asyncio.Task[None] | None = None
         secret = settings.webhook_secret
         self._secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
         path = urlparse(settings.webhook_url or "").path or DEFAULT_WEBHOOK_PATH
@@ -47,13 +59,11 @@ class TelegramBot:
 
     def health(self) -> dict[str, Any]:
         """What /healthz reports: the bot, the knowledge base and the store."""
-        svc = services_of(self.application)
         updater = self.application.updater
         bot_ok = self.application.running and (updater is None or updater.running)
-        knowledge = svc.responder.knowledge
         checks = {
             "bot": {"ok": bot_ok, "mode": "webhook" if self.webhook else "polling"},
-            "knowledge": {"ok": bool(knowledge.postings), "postings": len(knowledge.postings)},
+            "knowledge": self.reloader.health(),
             "store": {"ok": self.store.healthy, "pending": self.store.pending},
         }
         return {"ok": all(c["ok"] for c in checks.values()), **checks}
@@ -78,6 +88,8 @@ class TelegramBot:
                 bootstrap_retries=-1,
                 error_callback=_polling_error,
             )
+        if self.settings.watch_knowledge:
+            self._watcher = asyncio.create_task(self.reloader.watch(), name="knowledge-watcher")
         log.info(
             "telegram bot @%s serving (%s), http port %d",
             self.application.bot.username,
@@ -104,6 +116,10 @@ class TelegramBot:
     async def stop(self) -> None:
         """Stop taking updates, answer those already taken, flush the store."""
         app = self.application
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         # Before the application: a webhook call accepted now could no longer be answered.
@@ -112,6 +128,11 @@ class TelegramBot:
             await app.stop()  # processes every update already received
         await app.shutdown()  # a no-op if it never initialised
         await self.store.close()
+
+    async def _refused(self, result: ReloadResult) -> None:
+        """A broken knowledge edit: the admins hear of it at once."""
+        svc = services_of(self.application)
+        await svc.alerts.send(self.application.bot, f"⚠️ {result.describe()}", urgent=True)
 
 
 def _polling_error(error: TelegramError) -> None:
@@ -128,6 +149,14 @@ async def serve(settings: Settings, responder: Responder) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
+    reloads: set[asyncio.Task[object]] = set()
+
+    def on_sighup() -> None:
+        task = loop.create_task(bot.reloader.reload("SIGHUP", force=True))
+        reloads.add(task)
+        task.add_done_callback(reloads.discard)
+
+    loop.add_signal_handler(signal.SIGHUP, on_sighup)
     try:
         await bot.start(stopping)
         await stopping.wait()

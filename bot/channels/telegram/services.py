@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.channels.telegram.sessions import Sessions
 from bot.core.dialogue import Responder
 from bot.core.flood import FloodGuard
+from bot.kb.reload import KnowledgeReloader
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -37,10 +38,12 @@ class AdminAlerts:
         self._last: float | None = None
         self.suppressed = 0
 
-    async def send(self, bot: Bot, text: str) -> bool:
-        """Tell every admin `text` unless an alert went out in the last interval."""
+    async def send(self, bot: Bot, text: str, *, urgent: bool = False) -> bool:
+        """Tell every admin `text` unless an alert went out in the last interval
+        (`urgent` ones always go: a refused knowledge reload, say)."""
         now = self._clock()
-        if not self.admin_ids or (self._last is not None and now - self._last < self._interval):
+        recent = self._last is not None and now - self._last < self._interval
+        if not self.admin_ids or (recent and not urgent):
             self.suppressed += 1
             return False
         self._last = now
@@ -63,6 +66,7 @@ class Services:
     sessions: Sessions
     flood: FloodGuard
     alerts: AdminAlerts
+    reloader: KnowledgeReloader | None = None  # set once the bot runs
     bot_username: str = ""
 
 

@@ -118,12 +118,13 @@ def _load_model(
     problems.extend(found)
     if doc is None or found:
         return None
+    # Duplicate ids are found on the raw data, so they are reported with schema errors.
+    problems.extend(_check_topic_ids(doc))
     try:
         parsed = model.model_validate(doc.data)
     except ValidationError as exc:
         problems.extend(_explain(doc, error) for error in exc.errors())
         return None
-    problems.extend(_check_topics(doc, parsed.topics))
     return doc, parsed
 
 
@@ -163,13 +164,17 @@ def _at(doc: YamlDocument, path: tuple[Any, ...], message: str) -> Problem:
     return Problem(doc.file, line, col, _field_name(doc, path), message)
 
 
-def _check_topics(doc: YamlDocument, topics: tuple[Topic, ...]) -> list[Problem]:
+def _check_topic_ids(doc: YamlDocument) -> list[Problem]:
+    topics = doc.data.get("topics") if isinstance(doc.data, dict) else None
     problems: list[Problem] = []
     seen: set[str] = set()
-    for i, topic in enumerate(topics):
-        if topic.id in seen:
-            problems.append(_at(doc, ("topics", i, "id"), f"duplicate topic id {topic.id!r}"))
-        seen.add(topic.id)
+    for i, topic in enumerate(topics if isinstance(topics, list) else []):
+        topic_id = topic.get("id") if isinstance(topic, dict) else None
+        if not isinstance(topic_id, str):
+            continue
+        if topic_id in seen:
+            problems.append(_at(doc, ("topics", i, "id"), f"duplicate topic id {topic_id!r}"))
+        seen.add(topic_id)
     return problems
 
 
