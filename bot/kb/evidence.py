@@ -1,0 +1,249 @@
+"""What the transcripts say about the knowledge base: each question and what became of it.
+
+Read-only, over a connection from `bot.transcripts.queries.connect`. A channel logs
+a question as an incoming message with no outcome, immediately followed by the
+bot's reply (`ConversationLog.exchange`); a "did you mean" choice is the next
+incoming message, a `command` that names the chosen topic (Telegram) or a
+`command` followed by the answer to one of the suggested topics (the terminal).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from bot.transcripts.periods import Period
+
+ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
+# Schema v4 added the notifications table.
+NOTIFICATIONS_VERSION = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A candidate's question, the bot's reply to it, and what the candidate did next."""
+
+    text: str
+    lang: str | None
+    at: str
+    conversation: str
+    candidate: str
+    posting: str
+    outcome: str  # the reply's: answer, clarify or fallback
+    topics: tuple[str, ...]  # answered topics, or the "did you mean" suggestions
+    helpful: bool | None = None  # feedback on an answer
+    chosen: str | None = None  # the topic picked after "did you mean"
+    rejected: bool = False  # "none of these" after "did you mean"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: str
+    direction: str
+    text: str
+    outcome: str | None
+    topics: tuple[str, ...]
+    lang: str | None
+    at: str
+    helpful: bool | None
+
+
+def questions(db: sqlite3.Connection, period: Period, posting: str | None = None) -> list[Asked]:
+    """Every question asked within `period` that got an answer, a clarify or a fallback."""
+    where, params = ["1"], []
+    if period.lower:
+        where.append("c.last_activity_at >= ?")
+        params.append(period.lower)
+    if period.upper:
+        where.append("c.started_at < ?")
+        params.append(period.upper)
+    if posting:
+        where.append("c.posting = ?")
+        params.append(posting)
+    rows = db.execute(
+        f"""SELECT m.conversation, c.candidate, c.posting, m.id, m.direction, m.text,
+            m.outcome, m.topics, m.lang, m.created_at, f.helpful
+        FROM conversations c
+        JOIN messages m ON m.conversation = c.id
+        LEFT JOIN feedback f ON f.message = m.id
+        WHERE {" AND ".join(where)}
+        ORDER BY m.conversation, m.seq, m.created_at""",
+        params,
+    )
+    found: list[Asked] = []
+    current: str | None = None
+    batch: list[_Row] = []
+    owner = ("", "")
+    for row in rows:
+        if row["conversation"] != current:
+            found.extend(_walk(current, owner, batch, period))
+            current, owner, batch = row["conversation"], (row["candidate"], row["posting"]), []
+        batch.append(
+            _Row(
+                id=row["id"],
+                direction=row["direction"],
+                text=row["text"],
+                outcome=row["outcome"],
+                topics=tuple(t for t in row["topics"].split(",") if t),
+                lang=row["lang"],
+                at=row["created_at"],
+                helpful=None if row["helpful"] is None else bool(row["helpful"]),
+            )
+        )
+    found.extend(_walk(current, owner, batch, period))
+    return found
+
+
+def _walk(
+    conversation: str | None, owner: tuple[str, str], rows: Sequence[_Row], period: Period
+) -> Iterator[Asked]:
+    if conversation is None:
+        return
+    candidate, posting = owner
+    for i, question in enumerate(rows):
+        if question.direction != "in" or question.outcome is not None:
+            continue  # commands, button presses, hand-off requests are not questions
+        if period.lower and question.at < period.lower:
+            continue
+        if period.upper and question.at >= period.upper:
+            continue
+        reply = _at(rows, i + 1)
+        if reply is None or reply.direction != "out":
+            continue
+        if reply.outcome not in (ANSWER, CLARIFY, FALLBACK):
+            continue  # small talk, a hand-off, a command's answer
+        chosen, rejected = (
+            _choice(rows, i + 2, reply.topics) if reply.outcome == CLARIFY else (None, False)
+        )
+        yield Asked(
+            text=question.text,
+            lang=question.lang,
+            at=question.at,
+            conversation=conversation,
+            candidate=candidate,
+            posting=posting,
+            outcome=reply.outcome,
+            topics=reply.topics,
+            helpful=reply.helpful if reply.outcome == ANSWER else None,
+            chosen=chosen,
+            rejected=rejected,
+        )
+
+
+def _choice(
+    rows: Sequence[_Row], start: int, suggested: tuple[str, ...]
+) -> tuple[str | None, bool]:
+    """(the topic picked after "did you mean", whether the candidate said none fits)."""
+    pick = _at(rows, start)
+    if pick is None or pick.direction != "in" or pick.outcome != "command":
+        return None, False  # the candidate asked something else instead
+    if pick.topics:
+        return (pick.topics[0], False) if pick.topics[0] in suggested else (None, False)
+    answer = _at(rows, start + 1)
+    if (
+        answer
+        and answer.direction == "out"
+        and answer.outcome == ANSWER
+        and answer.topics
+        and answer.topics[0] in suggested
+    ):
+        return answer.topics[0], False
+    return None, True
+
+
+def _at(rows: Sequence[_Row], index: int) -> _Row | None:
+    return rows[index] if index < len(rows) else None
+
+
+# -- for notify ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unanswered:
+    """A question the bot fell back on, with who asked it and where to reach them."""
+
+    text: str
+    lang: str | None
+    at: str
+    conversation: str
+    posting: str
+    candidate: str
+    channel: str | None
+    external_id: str | None
+    display_name: str | None
+    username: str | None
+    language: str | None  # the candidate's (Telegram) language
+
+    @property
+    def who(self) -> str:
+        if self.display_name:
+            return self.display_name
+        return f"@{self.username}" if self.username else "-"
+
+
+def fallbacks(
+    db: sqlite3.Connection, period: Period, active_since: str, posting: str | None = None
+) -> list[Unanswered]:
+    """The question before each fallback within `period`, in conversations active since
+    `active_since` (the retention cut-off), newest first."""
+    where = [
+        "f.direction = 'out'",
+        "f.outcome = 'fallback'",
+        "c.last_activity_at >= ?",
+    ]
+    params: list[object] = [active_since]
+    if period.lower:
+        where.append("f.created_at >= ?")
+        params.append(period.lower)
+    if period.upper:
+        where.append("f.created_at < ?")
+        params.append(period.upper)
+    if posting:
+        where.append("c.posting = ?")
+        params.append(posting)
+    # As in queries.fallback_questions: the last candidate message before the fallback
+    # that is not a command (after "none of these", the question before it).
+    rows = db.execute(
+        f"""SELECT q.text, q.lang, q.created_at, q.conversation, c.posting, c.candidate,
+            k.channel, k.external_id, k.display_name, k.username, k.language
+        FROM messages f
+        JOIN conversations c ON c.id = f.conversation
+        LEFT JOIN candidates k ON k.key = c.candidate
+        JOIN messages q ON q.id = (
+            SELECT p.id FROM messages p
+            WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
+                AND (p.outcome IS NULL OR p.outcome <> 'command')
+            ORDER BY p.seq DESC LIMIT 1)
+        WHERE {" AND ".join(where)}
+        ORDER BY f.created_at DESC""",
+        params,
+    )
+    return [
+        Unanswered(
+            text=r["text"],
+            lang=r["lang"],
+            at=r["created_at"],
+            conversation=r["conversation"],
+            posting=r["posting"],
+            candidate=r["candidate"],
+            channel=r["channel"],
+            external_id=r["external_id"],
+            display_name=r["display_name"],
+            username=r["username"],
+            language=r["language"],
+        )
+        for r in rows
+    ]
+
+
+def notified(db: sqlite3.Connection, topic: str) -> set[str]:
+    """Candidates already sent the answer to `topic` (nobody before schema v4)."""
+    if schema_version(db) < NOTIFICATIONS_VERSION:
+        return set()
+    rows = db.execute("SELECT candidate FROM notifications WHERE topic = ?", (topic,))
+    return {row[0] for row in rows}
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
