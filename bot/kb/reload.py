@@ -19,6 +19,7 @@ from typing import Any
 import watchfiles
 
 from bot.core.dialogue import Responder
+from bot.core.knowledge.base import COMPANY_FILE, POSTINGS_DIR
 from bot.kb.check import check_knowledge
 from bot.kb.findings import Finding, errors
 from bot.store.events import now
@@ -55,16 +56,15 @@ class ReloadResult:
 
 
 def fingerprint(folder: Path) -> str:
-    """A digest of every YAML file's path and content (symlinks followed)."""
+    """A digest of the files the loader reads (symlinks followed, as a ConfigMap needs)."""
     digest = hashlib.sha256()
-    for file in sorted(folder.rglob("*.y*ml")):
-        if any(part.startswith("..") for part in file.relative_to(folder).parts):
-            continue  # a ConfigMap's hidden timestamped copies: the visible links suffice
-        digest.update(str(file.relative_to(folder)).encode())
+    files = [folder / COMPANY_FILE, *sorted((folder / POSTINGS_DIR).glob("*.y*ml"))]
+    for file in files:
+        digest.update(file.name.encode())
         try:
             digest.update(file.read_bytes())
         except OSError:
-            digest.update(b"<unreadable>")
+            digest.update(b"<missing>")
     return digest.hexdigest()
 
 
