@@ -90,9 +90,12 @@ class KnowledgeReloader:
         self.last: ReloadResult | None = None
         self.results: Counter[str] = Counter()
 
-    async def reload(self, reason: str, *, force: bool = False) -> ReloadResult:
+    async def reload(
+        self, reason: str, *, force: bool = False, notify: bool = True
+    ) -> ReloadResult:
         """Check the folder beside the running knowledge base; swap only if it passes.
-        Replies in flight finish with the responder they started with."""
+        Replies in flight finish with the responder they started with. `notify=False`
+        when whoever asked sees the result anyway (an admin's /reload)."""
         async with self._lock:
             current = await asyncio.to_thread(fingerprint, self.folder)
             if current == self._fingerprint and not force:
@@ -103,7 +106,7 @@ class KnowledgeReloader:
                     ReloadResult("refused", reason, now(), tuple(errors(report.findings)))
                 )
                 log.error("%s", result.describe())
-                if self._on_refused is not None:
+                if self._on_refused is not None and notify:
                     await self._on_refused(result)
                 return result
             await asyncio.to_thread(report.responder.warm_up)

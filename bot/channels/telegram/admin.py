@@ -63,7 +63,7 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     assert svc.reloader is not None
-    result = await svc.reloader.reload("/reload", force=True)
+    result = await svc.reloader.reload("/reload", force=True, notify=False)
     if result.status == "loaded":
         kb = svc.responder.knowledge
         topics = sum(len(p.topics) for p in kb.postings.values())

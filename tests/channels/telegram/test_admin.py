@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
+import asyncio
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.channels.telegram.application import services_of
 from bot.channels.telegram.runner import TelegramBot
+from bot.core.dialogue import Responder
+from bot.core.knowledge import load_knowledge
 from tests.channels.telegram.conftest import ADMIN_ID, StartBot
-from tests.conftest import KNOWLEDGE
 from tests.fakes.bot_api import FakeBotApi, FakeUser
+from tests.kb.conftest import good_posting, write
 
 
 @pytest.fixture
@@ -59,27 +62,43 @@ async def test_unanswered_groups_the_fallbacks(fake: FakeBotApi, bot: TelegramBo
 async def test_reload_swaps_a_valid_knowledge_base_and_refuses_a_broken_one(
     fake: FakeBotApi, start_bot: StartBot, admin: FakeUser, tmp_path: Path
 ):
-    folder = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, folder)
-    bot = await start_bot(BOT_KNOWLEDGE=folder)
-    before = services_of(bot.application).responder
-    posting = folder / "postings" / "backmarket-backend-engineer.yaml"
+    folder = write(tmp_path / "knowledge", good_posting())
+    responder = Responder(load_knowledge(folder))
+    bot = await start_bot(responder, BOT_KNOWLEDGE=folder, BOT_WATCH_KNOWLEDGE="false")
+    posting = folder / "postings" / "test-job.yaml"
     text = posting.read_text()
-    posting.write_text(text.replace("Télétravail fréquent", "Télétravail fréquent (edited)", 1))
+    posting.write_text(text.replace("two days", "three days"))
     admin.send("/reload")
-    assert (await admin.next_reply()).plain_text.startswith("Reloaded: 1 postings")
+    assert (await admin.next_reply()).plain_text == "Reloaded: 1 postings, 3 topics."
     after = services_of(bot.application).responder
-    assert after is not before
+    assert after is not responder
 
-    posting.write_text(text + "\n  - id: [broken\n")
+    posting.write_text(text.replace("two days", "three days").replace("- id: stack", "- id: [x"))
     admin.send("/reload")
     refused = (await admin.next_reply()).plain_text
-    assert refused.startswith("Reload refused; still serving the previous version.")
-    assert "backmarket-backend-engineer.yaml:" in refused  # file and line
+    assert refused.startswith("Knowledge reload refused (/reload): still serving the previous")
+    assert f"{posting}:" in refused  # file and line
     assert services_of(bot.application).responder is after
     ana = fake.user()
-    ana.send("is it remote?")
-    assert "(edited)" in (await ana.next_reply()).plain_text
+    ana.send("can I work from home?")
+    assert (await ana.next_reply()).plain_text == "You can work remotely three days a week."
+
+
+async def test_a_broken_edit_seen_by_the_watcher_alerts_admins_and_shows_on_healthz(
+    fake: FakeBotApi, start_bot: StartBot, admin: FakeUser, tmp_path: Path
+):
+    folder = write(tmp_path / "knowledge", good_posting())
+    bot = await start_bot(Responder(load_knowledge(folder)), BOT_KNOWLEDGE=folder)
+    await asyncio.sleep(0.3)  # the watcher starts
+    posting = folder / "postings" / "test-job.yaml"
+    posting.write_text(posting.read_text().replace("title: Salary", "titel: Salary", 1))
+    alert = await admin.next_reply(timeout=20)
+    assert alert.plain_text.startswith("⚠️ Knowledge reload refused (file change)")
+    assert "unknown key 'titel'" in alert.plain_text
+    async with httpx.AsyncClient() as client:
+        health = await client.get(f"http://127.0.0.1:{bot.web.port}/healthz")
+    assert health.status_code == 200  # still serving the previous version
+    assert health.json()["knowledge"]["last_reload"]["status"] == "refused"
 
 
 async def test_a_failing_handler_apologises_alerts_admins_and_the_bot_goes_on(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 from tests.fakes.bot_api import FakeBotApi, FakeUser
+from tests.kb.conftest import good_posting, write
 
 
 async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
@@ -114,3 +115,38 @@ async def test_a_refused_token_stops_with_a_clear_message(fake: FakeBotApi, data
     assert process.returncode == 1
     assert "Telegram refused the token" in stderr.decode()
     assert "not-the-right-token" not in stderr.decode()
+
+
+async def test_sighup_reloads_the_knowledge_base(fake: FakeBotApi, database: Path, tmp_path: Path):
+    folder = write(tmp_path / "knowledge", good_posting())
+    admin = fake.user(user_id=42)
+    process = await _start(
+        fake,
+        database,
+        BOT_KNOWLEDGE=str(folder),
+        BOT_WATCH_KNOWLEDGE="false",
+        BOT_ADMIN_IDS="42",
+        BOT_FLOOD_MESSAGES="1000",
+    )
+    posting = folder / "postings" / "test-job.yaml"
+    text = posting.read_text()
+    posting.write_text(text.replace("two days", "three days"))
+    process.send_signal(signal.SIGHUP)
+    ana = fake.user()
+
+    async def asked() -> str:
+        ana.send("can I work from home?")
+        return (await ana.next_reply()).plain_text
+
+    deadline = asyncio.get_running_loop().time() + 30
+    while await asked() != "You can work remotely three days a week.":
+        assert asyncio.get_running_loop().time() < deadline, "SIGHUP did not reload"
+        await asyncio.sleep(0.1)
+    posting.write_text(text.replace("title: Salary", "titel: Salary", 1))
+    process.send_signal(signal.SIGHUP)
+    alert = await admin.next_reply(timeout=30)
+    assert alert.plain_text.startswith("⚠️ Knowledge reload refused (SIGHUP)")
+    assert await asked() == "You can work remotely three days a week."
+    process.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0
