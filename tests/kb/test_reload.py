@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from bot.core.dialogue import Responder
 from bot.core.knowledge import load_knowledge
 from bot.kb.reload import KnowledgeReloader, ReloadResult
+from tests.conftest import ROOT
 from tests.kb.conftest import good_posting, write
 
 OLD = "You can work remotely two days a week."
@@ -140,3 +143,44 @@ async def test_an_unchanged_folder_is_not_rebuilt(tmp_path: Path):
     assert result.status == "unchanged" and bot.responder is before
     forced = await bot.reloader.reload("/reload", force=True)
     assert forced.status == "loaded" and bot.responder is not before
+
+
+async def test_the_terminal_chat_reloads_too(tmp_path: Path):
+    folder = write(tmp_path / "knowledge", good_posting())
+    env = {
+        **os.environ,
+        "BOT_KNOWLEDGE": str(folder),
+        "BOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    chat = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "chat",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+
+    async def ask() -> str:
+        chat.stdin.write(b"can I work from home?\n")
+        await chat.stdin.drain()
+        while True:
+            line = (await asyncio.wait_for(chat.stdout.readline(), 20)).decode()
+            if line.startswith("You can work remotely"):
+                return line.strip()
+
+    try:
+        assert await ask() == OLD
+        edit(folder, OLD, NEW)
+        deadline = asyncio.get_running_loop().time() + 20
+        while await ask() != NEW:
+            assert asyncio.get_running_loop().time() < deadline, "the chat did not reload"
+            await asyncio.sleep(0.2)
+    finally:
+        chat.stdin.close()
+        await asyncio.wait_for(chat.wait(), 20)
