@@ -154,7 +154,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    responder = Responder(load_knowledge(args.knowledge, args.posting))
+    responder = Responder(load_knowledge(args.knowledge, args.posting or settings.posting))
     postings = [args.posting] if args.posting else list(responder.knowledge.postings)
     if not any(responder.knowledge.posting(slug).has_topic(args.topic) for slug in postings):
         raise CommandError(

@@ -474,7 +474,7 @@ def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    responder = Responder(load_knowledge(args.knowledge, args.posting))
+    responder = Responder(load_knowledge(args.knowledge, args.posting or settings.posting))
     period = period_since(args.since)
     with closing(queries.connect(args.database)) as db:
         asked = questions(db, period, args.posting)

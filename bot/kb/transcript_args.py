@@ -42,7 +42,7 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
         help="knowledge folder (default: %(default)s, from BOT_KNOWLEDGE)",
     )
     parser.add_argument(
-        "--posting", default=settings.posting, metavar="SLUG", help="only this posting"
+        "--posting", metavar="SLUG", help="only this posting's conversations (default: all)"
     )
 
 
