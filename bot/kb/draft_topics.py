@@ -37,11 +37,12 @@ ALWAYS = (
     "language",
     "salary",
     "interview-process",
-    "contract",
     "apply",
 )
-# Topics drafted only when the posting has something to quote.
-WHEN_STATED = ("architecture", "ways-of-working", "career-growth", "benefits")
+# Topics drafted only when the posting has something to quote. Contract and benefits
+# questions a posting is silent on are better left to the out-of-scope fallback (the
+# shipped company.yaml lists them as probes), which says the same and offers a recruiter.
+WHEN_STATED = ("architecture", "ways-of-working", "career-growth", "contract", "benefits")
 # Company-wide topics, drafted when company.yaml is another company's (or absent).
 COMPANY_LEVEL = ("company", "engineering-org")
 ORDER = (

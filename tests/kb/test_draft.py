@@ -213,8 +213,12 @@ def test_silences_point_to_a_recruiter() -> None:
     by_id = {t.id: t for t in draft.topics}
     salary = by_id["salary"].texts["en"]["answer"]
     assert "doesn't give a salary figure" in salary and "Non spécifié" in salary
-    contract = by_id["contract"].texts["fr"]["answer"]
-    assert "n'indique ni le type de contrat" in contract and "/human" in contract
+    assert "contract" not in by_id  # silent: left to company.yaml's out-of-scope probes
+    # company.yaml's security-privacy relates to architecture, so a posting must have one.
+    sol = {t.id: t for t in draft_of(SOL).topics}
+    architecture = sol["architecture"].texts["fr"]["answer"]
+    assert "L'annonce ne décrit pas l'architecture." in architecture and "/human" in architecture
+    assert "contract" in sol
     # Braces from the posting are literal text, not fact placeholders.
     assert "{{security, privacy}}" in by_id["role"].texts["en"]["answer"]
 
