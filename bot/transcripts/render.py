@@ -29,6 +29,7 @@ OUTCOME_LABELS = {
     "command": "command",
     "recruiter": "from a recruiter",
     "flood": "sent too fast, not answered",
+    "notify": "new answer sent later (kb notify)",
 }
 OUTCOME_STYLES = {
     "answer": "green",
