@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.transcripts.cli import day_argument
 from bot.transcripts.periods import Period, parse_day
 from bot.transcripts.queries import TranscriptsError
 
@@ -29,7 +30,7 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
     )
     parser.add_argument(
         "--since",
-        type=_day,
+        type=day_argument,
         default=DEFAULT_SINCE,
         metavar="DATE",
         help=f"YYYY-MM-DD, today, or 7d (default: {DEFAULT_SINCE})",
@@ -49,13 +50,6 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
 def period_since(since: date | str) -> Period:
     """The open period from `since` (argparse leaves a string default unconverted)."""
     return Period(parse_day(since) if isinstance(since, str) else since)
-
-
-def _day(text: str) -> date:
-    try:
-        return parse_day(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def friendly(handler: Handler) -> Handler:

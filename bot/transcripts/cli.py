@@ -60,8 +60,10 @@ def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> 
         help="transcript database (default: %(default)s, from BOT_DATABASE)",
     )
     period = argparse.ArgumentParser(add_help=False)
-    period.add_argument("--since", type=_day, metavar="DATE", help="YYYY-MM-DD, today, or 7d")
-    period.add_argument("--until", type=_day, metavar="DATE", help="last day included")
+    period.add_argument(
+        "--since", type=day_argument, metavar="DATE", help="YYYY-MM-DD, today, or 7d"
+    )
+    period.add_argument("--until", type=day_argument, metavar="DATE", help="last day included")
     period.add_argument("--posting", metavar="SLUG", help="only this posting")
     filters = argparse.ArgumentParser(add_help=False, parents=[period])
     filters.add_argument(
@@ -136,7 +138,8 @@ def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> 
 # -- argument types and plumbing ------------------------------------------------------
 
 
-def _day(text: str) -> date:
+def day_argument(text: str) -> date:
+    """An argparse type for YYYY-MM-DD, today, yesterday or 7d."""
     try:
         return parse_day(text)
     except ValueError as exc:
