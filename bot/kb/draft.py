@@ -8,18 +8,27 @@ carries the marker `TO REVIEW`, which `kb check` refuses until it is resolved.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import Stemmer
 import yaml
+from stop_words import get_stop_words
 
-from bot.core.knowledge.base import COMPANY_FILE
+from bot.core.dialogue import Outcome, Responder
+from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.core.knowledge.base import COMPANY_FILE, POSTINGS_DIR
 from bot.core.knowledge.schema import LANGUAGES, is_smalltalk
-from bot.kb.draft_topics import DraftTopic, build_topics, marker_count
+from bot.core.language import LanguageDetector
+from bot.core.text import words
+from bot.kb.draft_topics import MARKER, DraftTopic, build_topics, marker_count
 from bot.kb.posting_text import PostingFacts, normalise, read_posting
 from bot.settings import Settings
 
@@ -45,6 +54,8 @@ class CompanyInfo:
     name: str
     topic_ids: tuple[str, ...]
     needed_ids: tuple[str, ...] = ()
+    # The file itself, which the draft is self-tested beside; None to test the draft alone.
+    path: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,7 @@ class Draft:
     needed_ids: tuple[str, ...]
     company_topic_ids: tuple[str, ...]
     yaml_text: str
+    fit: ExampleFit
 
     @property
     def markers(self) -> int:
@@ -86,7 +98,7 @@ def make_draft(
         needed=company_file.needed_ids if company_file else (),
     )
     slug = slug or slugify(f"{facts.company or ''} {facts.title or 'posting'}")
-    data: dict[str, Any] = {
+    head: dict[str, Any] = {
         "posting": {
             "slug": slug,
             "company": name,
@@ -95,13 +107,240 @@ def make_draft(
             "default": False,
         },
         "facts": {"apply_url": facts.apply_url},
-        "topics": [topic.as_yaml_data(today) for topic in topics],
     }
+    topics, fit = fit_examples(topics, head, today, company_file.path if company_file else None)
+    data = {**head, "topics": [topic.as_yaml_data(today) for topic in topics]}
     body = dump_yaml(data).replace("\nfacts:\n", "\n" + FACTS_COMMENT + "facts:\n", 1)
     header = HEADER.format(source=source, today=today.isoformat())
     needed = company_file.needed_ids if company_file else ()
     company_ids = company_file.topic_ids if company_file else ()
-    return Draft(facts, slug, name, topics, not own_company, needed, company_ids, header + body)
+    return Draft(
+        facts, slug, name, topics, not own_company, needed, company_ids, header + body, fit
+    )
+
+
+# -- the draft's own self-test ------------------------------------------------------------
+# The starter examples are generic questions. Beside a given company.yaml some reach
+# another topic, and some draw the company's off-topic probes into a draft topic; `kb
+# check` refuses both. So the draft is self-tested as `kb check` will test it once its
+# markers are resolved, and such examples are dropped until none is left to drop.
+
+EXAMPLE_REVIEW = f"{MARKER} (example): "
+# Each round drops what failed and tests again; the drafts settle in two to four rounds.
+MAX_ROUNDS = 8
+# Examples of one topic and language dropped because they draw in another file's question:
+# past this, the topic's title or keywords are the pull, and dropping more only hurts.
+MAX_PULL_DROPS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFit:
+    """What the draft's self-test did to the starter examples."""
+
+    pruned: tuple[tuple[str, str, str], ...] = ()  # (topic id, language, example) dropped
+    kept_for_review: tuple[tuple[str, str, str], ...] = ()  # a language's last one, marked
+    failures: int = 0  # examples and probes the self-test still gets wrong
+    rounds: int = 0
+    loads: bool = True  # False: the draft does not load beside company.yaml (not tested)
+
+
+@dataclass(frozen=True, slots=True)
+class _Miss:
+    """One question the self-test gets wrong."""
+
+    topic_id: str | None  # the example's topic; None for an off-topic probe
+    lang: str
+    question: str
+    winners: tuple[str, ...]  # the topics it was answered with, or offered
+
+
+def fit_examples(
+    topics: tuple[DraftTopic, ...],
+    head: Mapping[str, Any],
+    today: date,
+    company_file: Path | None,
+) -> tuple[tuple[DraftTopic, ...], ExampleFit]:
+    """Drop the starter examples that fail the self-test beside `company_file`.
+
+    An example that reaches another topic (or none) is dropped. When a draft topic
+    draws in a company example or an off-topic probe, its example closest to that
+    question is dropped. A topic keeps at least one example per language: the one that
+    scores best for it, marked `TO REVIEW (example)`. Deterministic: stable orders only.
+    """
+    examples = {(t.id, lang): list(t.texts[lang]["examples"]) for t in topics for lang in LANGUAGES}
+    slug = str(head["posting"]["slug"])
+    pruned: list[tuple[str, str, str]] = []
+    kept: dict[tuple[str, str], str] = {}
+    detector = LanguageDetector()
+    stems = _Stems()
+    misses: list[_Miss] = []
+    pulls: dict[tuple[str, str], int] = {}
+    rounds = 0
+    with tempfile.TemporaryDirectory(prefix="kb-draft-") as tmp:
+        folder = Path(tmp)
+        (folder / POSTINGS_DIR).mkdir()
+        if company_file is not None:
+            shutil.copyfile(company_file, folder / COMPANY_FILE)
+        for rounds in range(1, MAX_ROUNDS + 1):
+            data = _posting_data(head, topics, examples, today, alone=company_file is None)
+            responder = _responder(folder, slug, data, detector)
+            if responder is None:  # `kb check` will say why it does not load
+                return topics, ExampleFit(rounds=rounds, loads=False)
+            misses = _misses(responder, slug)
+            drop = [
+                d
+                for d in _to_drop(misses, examples, stems)
+                if kept.get((d[0], d[1])) != d[2]
+                and (d[3] or pulls.get((d[0], d[1]), 0) < MAX_PULL_DROPS)
+            ]
+            if not drop or rounds == MAX_ROUNDS:
+                break
+            for topic_id, lang, example, failed in drop:
+                if not failed:
+                    pulls[topic_id, lang] = pulls.get((topic_id, lang), 0) + 1
+                examples[topic_id, lang].remove(example)
+                pruned.append((topic_id, lang, example))
+                if not examples[topic_id, lang]:
+                    dropped = [p[2] for p in pruned if p[:2] == (topic_id, lang)]
+                    best = _best_for(responder, slug, topic_id, dropped)
+                    examples[topic_id, lang].append(best)
+                    kept[topic_id, lang] = best
+    kept_items = {(t, lang, ex) for (t, lang), ex in kept.items()}
+    fitted = tuple(
+        replace(
+            topic,
+            texts={
+                lang: {
+                    **topic.texts[lang],
+                    "examples": [
+                        EXAMPLE_REVIEW + ex if (topic.id, lang, ex) in kept_items else ex
+                        for ex in examples[topic.id, lang]
+                    ],
+                }
+                for lang in LANGUAGES
+            },
+        )
+        for topic in topics
+    )
+    return fitted, ExampleFit(
+        pruned=tuple(p for p in dict.fromkeys(pruned) if p not in kept_items),
+        kept_for_review=tuple(sorted(kept_items)),
+        failures=len(misses),
+        rounds=rounds,
+    )
+
+
+def _posting_data(
+    head: Mapping[str, Any],
+    topics: Iterable[DraftTopic],
+    examples: Mapping[tuple[str, str], list[str]],
+    today: date,
+    *,
+    alone: bool,
+) -> dict[str, Any]:
+    """The posting file as it will be once its markers are resolved (examples matter)."""
+    drafted = {t.id for t in topics}
+    data = []
+    for topic in topics:
+        item = topic.as_yaml_data(today)
+        for lang in LANGUAGES:
+            item[lang] = {**item[lang], "examples": list(examples[topic.id, lang])}
+        if alone:  # without company.yaml, links to its topics cannot resolve
+            item["related"] = [r for r in item.get("related", ()) if r in drafted]
+        data.append(item)
+    return {**head, "topics": data}
+
+
+def _responder(
+    folder: Path, slug: str, data: Mapping[str, Any], detector: LanguageDetector
+) -> Responder | None:
+    path = folder / POSTINGS_DIR / f"{slug}.yaml"
+    path.write_text(yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False), "utf-8")
+    try:
+        return Responder(load_knowledge(folder, slug), detector)
+    except KnowledgeError:
+        return None
+
+
+def _misses(responder: Responder, slug: str) -> list[_Miss]:
+    """What `kb check`'s self-test (bot.kb.selftest) counts as an error, as data."""
+    posting = responder.knowledge.posting(slug)
+    misses: list[_Miss] = []
+    for topic in posting.topics:
+        for lang in LANGUAGES:
+            for example in topic.text(lang).examples:
+                reply = responder.reply(example, slug, lang)
+                if reply.outcome is Outcome.ANSWER and topic.id in reply.topics:
+                    continue
+                if reply.outcome is Outcome.CLARIFY and topic.id in reply.suggestions:
+                    continue  # a warning only
+                winners = reply.topics if reply.outcome is Outcome.ANSWER else reply.suggestions
+                misses.append(_Miss(topic.id, lang, example, winners))
+    for lang in LANGUAGES:
+        for probe in posting.out_of_scope[lang]:
+            reply = responder.reply(probe, slug, lang)
+            job = tuple(t for t in reply.topics if not is_smalltalk(t))
+            if reply.outcome is Outcome.ANSWER and job:
+                misses.append(_Miss(None, lang, probe, job))
+    return misses
+
+
+def _to_drop(
+    misses: Iterable[_Miss], examples: Mapping[tuple[str, str], list[str]], stems: _Stems
+) -> list[tuple[str, str, str, bool]]:
+    """The draft examples to drop for `misses`, in a stable order, each once; True for an
+    example that fails itself, False for one that draws in another file's question."""
+    drop: dict[tuple[str, str, str], bool] = {}
+    for miss in misses:
+        if miss.topic_id is not None and (miss.topic_id, miss.lang) in examples:
+            drop[miss.topic_id, miss.lang, miss.question] = True
+            continue
+        # A company example or a probe that a draft topic draws in: that topic's
+        # example closest to the question is the likeliest pull.
+        for winner in miss.winners:
+            if (winner, miss.lang) not in examples or winner == miss.topic_id:
+                continue
+            closest = stems.closest(miss.question, examples[winner, miss.lang], miss.lang)
+            if closest is not None:
+                drop.setdefault((winner, miss.lang, closest), False)
+    return [(*key, failed) for key, failed in drop.items()]
+
+
+def _best_for(responder: Responder, slug: str, topic_id: str, candidates: list[str]) -> str:
+    """The candidate that scores best for `topic_id` (the first one on a tie)."""
+    matcher = responder.matcher(slug)
+    scores = [matcher.match(c).score_of(topic_id) for c in candidates]
+    return candidates[scores.index(max(scores))]
+
+
+class _Stems:
+    """Content-word stems, to tell which example a question is closest to."""
+
+    _ALGORITHMS: Mapping[str, str] = {"en": "english", "fr": "french", "es": "spanish"}
+
+    def __init__(self) -> None:
+        self._stemmers = {lang: Stemmer.Stemmer(a) for lang, a in self._ALGORITHMS.items()}
+        self._stopwords = {
+            lang: frozenset(w for s in get_stop_words(lang) for w in words(s))
+            for lang in self._ALGORITHMS
+        }
+
+    def of(self, text: str, lang: str) -> frozenset[str]:
+        tokens = words(text)
+        content = [t for t in tokens if t not in self._stopwords[lang]] or tokens
+        return frozenset(self._stemmers[lang].stemWords(content))
+
+    def closest(self, question: str, candidates: Iterable[str], lang: str) -> str | None:
+        """The candidate sharing most of the question's stems, None if none shares any."""
+        asked = self.of(question, lang)
+        best, best_key = None, (0, 0.0)
+        for candidate in candidates:
+            own = self.of(candidate, lang)
+            shared = len(asked & own)
+            key = (shared, shared / len(own) if own else 0.0)
+            if shared and key > best_key:
+                best, best_key = candidate, key
+        return best
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -177,7 +416,7 @@ def read_company_file(knowledge: Path) -> CompanyInfo | None:
     topics = [t for t in topics if isinstance(t, dict) and "id" in t]
     ids = tuple(t["id"] for t in topics)
     related = (r for t in topics for r in t.get("related") or () if r not in ids)
-    return CompanyInfo(str(data.get("company", "")), ids, tuple(dict.fromkeys(related)))
+    return CompanyInfo(str(data.get("company", "")), ids, tuple(dict.fromkeys(related)), path)
 
 
 def summary(draft: Draft) -> str:
@@ -234,9 +473,22 @@ def summary(draft: Draft) -> str:
             if foreign
             else []
         ),
+        _fit_line(draft.fit),
         f"{draft.markers} TO REVIEW markers remain.",
     ]
     return "\n".join(rows)
+
+
+def _fit_line(fit: ExampleFit) -> str:
+    if not fit.loads:
+        return "self-test: not run, the draft does not load (run `kb check` on it)"
+    line = (
+        f"self-test: {len(fit.pruned)} starter examples dropped in {fit.rounds} rounds, "
+        f"{len(fit.kept_for_review)} kept as TO REVIEW (example)"
+    )
+    if fit.failures:
+        line += f"; {fit.failures} questions still fail: `kb check` lists them"
+    return line
 
 
 def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:

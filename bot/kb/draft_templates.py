@@ -246,6 +246,8 @@ SILENT: Mapping[str, L10n] = {
 EXAMPLES: Mapping[str, L10nList] = {
     "role": {
         "en": (
+            "describe the role please",
+            "am i going to work autonomously",
             "what is the role",
             "what's the job about",
             "what will i do",
@@ -287,6 +289,7 @@ EXAMPLES: Mapping[str, L10nList] = {
     },
     "requirements": {
         "en": (
+            "what do i need to get this job",
             "what are the requirements",
             "what profile are you looking for",
             "how many years of experience",
@@ -430,6 +433,7 @@ EXAMPLES: Mapping[str, L10nList] = {
     },
     "career-growth": {
         "en": (
+            "do engineers get mentored",
             "career growth?",
             "what are the career paths",
             "is there mentoring",
@@ -570,6 +574,7 @@ EXAMPLES: Mapping[str, L10nList] = {
     },
     "salary": {
         "en": (
+            "could you please tell me how much the job pays",
             "what is the salary",
             "how much does it pay",
             "salary range?",
@@ -608,6 +613,7 @@ EXAMPLES: Mapping[str, L10nList] = {
     },
     "interview-process": {
         "en": (
+            "how many steps to get hired",
             "what's the interview process",
             "how many interviews",
             "recruitment process",

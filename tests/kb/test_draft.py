@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.core.knowledge import LANGUAGES, load_knowledge
+from bot.kb.check import check_knowledge
 from bot.kb.draft import CompanyInfo, make_draft, read_company_file, slugify
 from bot.kb.draft_compare import compare, key_facts
 from bot.kb.draft_topics import MARKER
@@ -171,7 +172,8 @@ def test_draft_fails_until_markers_are_resolved_then_loads(path: Path, tmp_path:
     for topic in data["topics"]:
         for lang in LANGUAGES:
             assert topic[lang]["answer"].startswith(f"{MARKER} ("), (topic["id"], lang)
-            assert 8 <= len(topic[lang]["examples"]) <= 15
+            # The draft's self-test may drop starter examples, never a language's last one.
+            assert 1 <= len(topic[lang]["examples"]) <= 15
         assert topic["owner"] == "to-review" and topic["last_reviewed"] == TODAY
 
     (tmp_path / "postings").mkdir()
@@ -188,6 +190,26 @@ def test_draft_fails_until_markers_are_resolved_then_loads(path: Path, tmp_path:
         for lang in LANGUAGES:
             answer = posting.answer(topic_id, lang)
             assert "/human" in answer or "{apply_url}" in posting.topic(topic_id).text(lang).answer
+
+
+# Known gap: beside the shipped company.yaml, its own small-talk examples ("how's it
+# going", "i want a human") and the "my tv remote" probe still fail with every draft, and
+# the contract and benefits topics a posting states answer company.yaml's probes on them.
+@pytest.mark.xfail(strict=True, reason="draft self-test does not yet fix every failure")
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_resolved_draft_passes_kb_check_beside_company_file(path: Path, tmp_path: Path) -> None:
+    draft = draft_of(path)
+    (tmp_path / "postings").mkdir()
+    shutil.copy(KNOWLEDGE / "company.yaml", tmp_path / "company.yaml")
+    resolved = resolve_markers(yaml.safe_load(draft.yaml_text))
+    (tmp_path / "postings" / f"{draft.slug}.yaml").write_text(
+        yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    report = check_knowledge(tmp_path, today=TODAY)
+    failed = "\n".join(str(f) for f in report.findings if f.severity.value == "error")
+    assert report.ok, (
+        f"{path.name}: {draft.fit.failures} failing after the draft's self-test\n{failed}"
+    )
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
@@ -265,6 +287,10 @@ def test_draft_against_the_curated_back_market_file(capsys: pytest.CaptureFixtur
     result = compare(drafted, curated, posting_text)
     with capsys.disabled():
         print("\n" + result.report())
+        print(
+            f"starter examples dropped by the draft's self-test: {len(draft.fit.pruned)}, "
+            f"still failing: {draft.fit.failures}"
+        )
     assert result.topics_drafted >= 11  # of 12 curated topics
     assert result.fact_share >= 0.75
     by_id = {t.topic_id: t for t in result.topics}
