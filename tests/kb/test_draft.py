@@ -192,24 +192,42 @@ def test_draft_fails_until_markers_are_resolved_then_loads(path: Path, tmp_path:
             assert "/human" in answer or "{apply_url}" in posting.topic(topic_id).text(lang).answer
 
 
-# Known gap: beside the shipped company.yaml, its own small-talk examples ("how's it
-# going", "i want a human") and the "my tv remote" probe still fail with every draft, and
-# the contract and benefits topics a posting states answer company.yaml's probes on them.
-@pytest.mark.xfail(strict=True, reason="draft self-test does not yet fix every failure")
-@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
-def test_resolved_draft_passes_kb_check_beside_company_file(path: Path, tmp_path: Path) -> None:
-    draft = draft_of(path)
-    (tmp_path / "postings").mkdir()
-    shutil.copy(KNOWLEDGE / "company.yaml", tmp_path / "company.yaml")
+def write_resolved(draft: Any, folder: Path, company: bool) -> Path:
+    """The draft after review (markers resolved), with or without the shipped company file."""
+    (folder / "postings").mkdir(parents=True)
+    if company:
+        shutil.copy(KNOWLEDGE / "company.yaml", folder / "company.yaml")
     resolved = resolve_markers(yaml.safe_load(draft.yaml_text))
-    (tmp_path / "postings" / f"{draft.slug}.yaml").write_text(
+    (folder / "postings" / f"{draft.slug}.yaml").write_text(
         yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    report = check_knowledge(tmp_path, today=TODAY)
-    failed = "\n".join(str(f) for f in report.findings if f.severity.value == "error")
-    assert report.ok, (
-        f"{path.name}: {draft.fit.failures} failing after the draft's self-test\n{failed}"
+    return folder
+
+
+@pytest.mark.parametrize("path", (LUMEN, NORTHWIND, SOL), ids=lambda p: p.stem)
+def test_another_companys_resolved_draft_passes_kb_check(path: Path, tmp_path: Path) -> None:
+    """Another company has no company.yaml yet: the draft is its whole knowledge base."""
+    draft = make_draft(
+        path.read_text(encoding="utf-8"),
+        source=str(path.relative_to(ROOT)),
+        today=TODAY,
+        company_file=None,
     )
+    report = check_knowledge(write_resolved(draft, tmp_path, company=False), today=TODAY)
+    failed = "\n".join(str(f) for f in report.findings if f.severity.value == "error")
+    assert report.ok, f"{path.name}:\n{failed}"
+
+
+def test_back_markets_resolved_draft_beside_its_company_file(tmp_path: Path) -> None:
+    """Known gap: beside the shipped company.yaml, a few of that file's own borderline
+    examples and probes fail against the draft's thinner topics. kb check names each with
+    file and line, so the admin's review fixes them; the draft can't edit company.yaml."""
+    draft = draft_of(BACK_MARKET)
+    report = check_knowledge(write_resolved(draft, tmp_path, company=True), today=TODAY)
+    failed = [f for f in report.findings if f.severity.value == "error"]
+    assert len(failed) <= 4, "\n".join(map(str, failed))
+    assert all(f.kind in ("self-test", "probe") for f in failed)
+    assert all(f.file.name == "company.yaml" for f in failed)
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
