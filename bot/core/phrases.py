@@ -267,6 +267,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "es": "Lo siento, algo ha fallado por mi parte. Inténtalo de nuevo o escribe /human "
         "para contactar con un reclutador.",
     },
+    "notify_intro": {
+        "en": "Earlier you asked: «{question}». A recruiter has added the answer:",
+        "fr": "Vous nous aviez demandé : « {question} ». Un recruteur a ajouté la réponse :",
+        "es": "Nos preguntaste: «{question}». Un reclutador ha añadido la respuesta:",
+    },
     "cmd_start": {"en": "Start over", "fr": "Recommencer", "es": "Empezar de nuevo"},
     "cmd_topics": {
         "en": "What you can ask about",

@@ -34,6 +34,7 @@ from telegram.error import Forbidden, RetryAfter, TelegramError
 from bot.channels.telegram.formatting import messages_html
 from bot.core.dialogue import Outcome, Responder, Section
 from bot.core.knowledge import LANGUAGES, load_knowledge
+from bot.core.phrases import phrase
 from bot.kb.evidence import NOTIFICATIONS_VERSION, Unanswered, fallbacks, notified, schema_version
 from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
 from bot.settings import Settings
@@ -46,20 +47,6 @@ OUTCOME = "notify"
 BUSY_TIMEOUT_S = 5.0  # the bot may be writing: wait for its transaction, don't fail
 MAX_QUOTE_CHARS = 200
 MAX_RETRIES = 3  # after a 429, per message
-
-# Not in bot/core/phrases.py: these sentences belong to this command alone.
-PHRASES: dict[str, dict[str, str]] = {
-    "intro": {
-        "en": "Earlier you asked: «{question}». A recruiter has added the answer:",
-        "fr": "Vous nous aviez demandé : « {question} ». Un recruteur a ajouté la réponse :",
-        "es": "Nos preguntaste: «{question}». Un reclutador ha añadido la respuesta:",
-    },
-}
-
-
-def phrase(key: str, lang: str, **values: str) -> str:
-    table = PHRASES[key]
-    return table.get(lang, table["en"]).format(**values)
 
 
 class Status(StrEnum):
@@ -115,7 +102,7 @@ def plan(
         notice = Notice(
             asked=item,
             lang=lang,
-            intro=phrase("intro", lang, question=quote),
+            intro=phrase("notify_intro", lang, question=quote),
             answer=posting.answer(topic, lang),
             status=Status.SEND,
         )
