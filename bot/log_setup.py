@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from pythonjsonlogger.json import JsonFormatter
+
 from bot.settings import Settings
 
 REDACTED = "[REDACTED]"
 # httpx logs every request URL at INFO, and Telegram's URLs contain the token.
-QUIET_LOGGERS = ("httpx", "httpcore", "uvicorn.access")
+QUIET_LOGGERS = ("httpx", "httpcore")
 
 
 class RedactSecrets(logging.Filter):
@@ -29,13 +31,26 @@ class RedactSecrets(logging.Filter):
         if record.exc_text and any(s in record.exc_text for s in self._secrets):
             for secret in self._secrets:
                 record.exc_text = record.exc_text.replace(secret, REDACTED)
+        # Formatters use exc_text when exc_info is gone: only the redacted trace is left.
+        record.exc_info = None
         return True
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    """Text for people, or JSON lines (BOT_LOG_FORMAT=json) with the field names GKE's
+    log agent reads: `severity` and `message`. PTB's own records go the same way."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}",
+                style="{",
+                rename_fields={"levelname": "severity", "asctime": "time", "name": "logger"},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler], force=True)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     secrets = [

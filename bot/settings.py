@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     database: Path = Field(Path("data/bot.sqlite3"), validation_alias="BOT_DATABASE")
     retention_days: int = Field(180, ge=1, validation_alias="BOT_RETENTION_DAYS")
     log_level: str = Field("WARNING", validation_alias="BOT_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", validation_alias="BOT_LOG_FORMAT")
+    liveness_timeout_s: float = Field(30.0, gt=0, validation_alias="BOT_LIVENESS_TIMEOUT")
 
     recruiter_chat_id: int | None = Field(None, validation_alias="BOT_RECRUITER_CHAT_ID")
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(

@@ -22,6 +22,7 @@ from bot.core.dialogue import Responder
 from bot.core.knowledge.base import COMPANY_FILE, POSTINGS_DIR
 from bot.kb.check import check_knowledge
 from bot.kb.findings import Finding, errors
+from bot.ops.metrics import RELOADS
 from bot.store.events import now
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ class KnowledgeReloader:
     def _record(self, result: ReloadResult) -> ReloadResult:
         self.last = result
         self.results[result.status] += 1
+        RELOADS.labels(result.status).inc()
         return result
 
     async def watch(self) -> None:

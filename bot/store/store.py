@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -69,7 +70,9 @@ class TranscriptStore:
         batch_window_s: float = BATCH_WINDOW_S,
         buffer_limit: int = BUFFER_LIMIT,
         connect: Connect = aiosqlite.connect,
+        observe: Callable[[float, bool], None] | None = None,
     ) -> None:
+        """`observe(seconds, ok)` is told of every batch write, for metrics."""
         self.path = path
         self.spill_path = path.with_name(path.name + ".spill.jsonl")
         self.rejected_path = path.with_name(path.name + ".rejected.jsonl")
@@ -78,6 +81,7 @@ class TranscriptStore:
         self._window = batch_window_s
         self._limit = buffer_limit
         self._connect = connect
+        self._observe = observe or (lambda seconds, ok: None)
         self._buffer: deque[Event] = deque()
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()  # set by close(): cuts a back-off short
@@ -154,6 +158,11 @@ class TranscriptStore:
             self._wake.set()
 
     @property
+    def is_open(self) -> bool:
+        """The writer runs (even while the database refuses writes and rows wait)."""
+        return self._writer is not None and not self._writer.done()
+
+    @property
     def pending(self) -> int:
         return len(self._buffer)
 
@@ -180,8 +189,11 @@ class TranscriptStore:
                     if not self._ready:
                         self.path.parent.mkdir(parents=True, exist_ok=True)
                         await self._setup()
+                    started = time.perf_counter()
                     stored = await self._store(batch, self._write)
+                    self._observe(time.perf_counter() - started, ok=True)
                 except (sqlite3.Error, OSError) as exc:
+                    self._observe(0.0, ok=False)
                     if self.healthy:
                         log.warning("transcript store refuses writes, retrying: %s", exc)
                     self.healthy = False

@@ -16,6 +16,7 @@ from bot.channels.telegram.delivery import send_html
 from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
 from bot.core.phrases import phrase
+from bot.ops.metrics import HANDLER_ERRORS
 from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
@@ -76,6 +77,7 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log every handler failure with its context, alert the admins, apologise to the candidate."""
     error = context.error
+    HANDLER_ERRORS.inc()
     where = "no update"
     if isinstance(update, Update):
         chat = update.effective_chat

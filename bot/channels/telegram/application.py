@@ -25,6 +25,7 @@ from bot.core.dialogue import Responder
 from bot.core.flood import FloodGuard
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
+from bot.ops.metrics import TELEGRAM_ERRORS, UPDATES, telegram_error_kind
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -57,7 +58,7 @@ def build_application(
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
-        .rate_limiter(ResilientRateLimiter(settings.telegram_max_rate))
+        .rate_limiter(ResilientRateLimiter(settings.telegram_max_rate, on_error=_count_error))
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL_SIZE)
     )
@@ -76,7 +77,8 @@ def build_application(
     private = filters.ChatType.PRIVATE
     new_message = filters.UpdateType.MESSAGE
 
-    # Group -1 runs first: a candidate over the rate gets no further handling.
+    app.add_handler(TypeHandler(Update, _count_update), group=-2)
+    # Group -1 runs next: a candidate over the rate gets no further handling.
     app.add_handler(TypeHandler(Update, candidate.guard_flood), group=-1)
 
     # Group 0: the first matching handler wins.
@@ -133,6 +135,16 @@ async def prepare(app: Application) -> None:
             await app.bot.set_my_commands(commands, scope=scope, language_code=language)
         except TelegramError as exc:  # an admin who never opened the chat, say: not fatal
             log.warning("command menu not set language=%s scope=%s: %s", language, scope, exc)
+
+
+async def _count_update(update: Update, context: object) -> None:
+    """Every update, by type, for /metrics."""
+    kind = next((t for t in Update.ALL_TYPES if getattr(update, t, None) is not None), "other")
+    UPDATES.labels(kind).inc()
+
+
+def _count_error(error: Exception) -> None:
+    TELEGRAM_ERRORS.labels(telegram_error_kind(error)).inc()
 
 
 def _commands(lang: str) -> list[BotCommand]:

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.channels.telegram import keyboards
 from bot.channels.telegram.callbacks import Action, Button, parse
-from bot.channels.telegram.candidate import presentation
+from bot.channels.telegram.candidate import count_reply, presentation
 from bot.channels.telegram.delivery import say, send_sections
 from bot.channels.telegram.handoff import hand_off
 from bot.channels.telegram.services import Services, services
@@ -84,7 +84,9 @@ async def _answer_topic(
     session.incoming(title, "command", topics=(button.value,))
     if button.action is Action.CHOICE:
         await _drop_keyboard(query)
-    message_id = session.log.reply(reply, 1000 * (time.perf_counter() - start))
+    seconds = time.perf_counter() - start
+    message_id = session.log.reply(reply, 1000 * seconds)
+    count_reply(reply, seconds)
     session.said(reply.text)
     markup, sections = presentation(svc.responder, session, reply, message_id)
     await send_sections(context.bot, _chat(query), sections, markup)

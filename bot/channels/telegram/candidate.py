@@ -19,6 +19,8 @@ from bot.core.dialogue import HUMAN_TOPIC, Outcome, Reply, Responder, Section
 from bot.core.flood import Verdict
 from bot.core.knowledge import LANGUAGES, is_smalltalk
 from bot.core.phrases import phrase
+from bot.ops.metrics import REPLIES, REPLY_LATENCY
+from bot.store.conversation import outcome_of
 
 log = logging.getLogger(__name__)
 
@@ -197,10 +199,17 @@ async def answer(
         return
     if reply.outcome is not Outcome.ANSWER:
         session.unanswered = text
-    message_id = session.log.exchange(reply, 1000 * (time.perf_counter() - start))
+    seconds = time.perf_counter() - start
+    message_id = session.log.exchange(reply, 1000 * seconds)
+    count_reply(reply, seconds)
     session.said(reply.text)
     markup, sections = presentation(svc.responder, session, reply, message_id)
     await send_sections(context.bot, _chat_id(update), sections, markup)
+
+
+def count_reply(reply: Reply, seconds: float) -> None:
+    REPLIES.labels(outcome_of(reply), reply.reply_lang).inc()
+    REPLY_LATENCY.observe(seconds)
 
 
 def presentation(

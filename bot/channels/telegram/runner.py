@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import concurrent.futures
 import itertools
 import logging
 import secrets
@@ -16,9 +16,17 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.ext import Application
 
 from bot.channels.telegram.application import build_application, prepare, services_of
-from bot.channels.telegram.web import WebServer, web_app
 from bot.core.dialogue import Responder
 from bot.kb.reload import KnowledgeReloader, ReloadResult
+from bot.ops.heartbeat import Heartbeat
+from bot.ops.metrics import (
+    STORE_FAILURES,
+    STORE_QUEUE,
+    STORE_WRITE,
+    TELEGRAM_ERRORS,
+    telegram_error_kind,
+)
+from bot.ops.server import OpsServer, Webhook
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -26,6 +34,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WEBHOOK_PATH = "/telegram"
 STARTUP_BACKOFF_S = (1, 2, 5, 10, 30)
+ACCEPT_TIMEOUT_S = 5.0  # a webhook call waits this long for a stuck loop
 
 
 class TelegramBot:
@@ -33,7 +42,10 @@ class TelegramBot:
 
     def __init__(self, settings: Settings, responder: Responder) -> None:
         self.settings = settings
-        self.store = TranscriptStore(settings.database, retention_days=settings.retention_days)
+        self.store = TranscriptStore(
+            settings.database, retention_days=settings.retention_days, observe=_observe_write
+        )
+        STORE_QUEUE.set_function(lambda: self.store.pending)
         self.webhook = settings.webhook_url is not None
         self.application: Application = build_application(
             settings, responder, self.store, webhook=self.webhook
@@ -47,33 +59,67 @@ class TelegramBot:
             on_refused=self._refused,
         )
         svc.reloader = self.reloader
-        self._watcher: asyncio.Task[None] | None = None
         secret = settings.webhook_secret
         self._secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
         path = urlparse(settings.webhook_url or "").path or DEFAULT_WEBHOOK_PATH
-        self.web = WebServer(
-            web_app(self.application, self.health, path if self.webhook else None, self._secret),
-            settings.http_host,
-            settings.http_port,
+        hook = Webhook(path, self._secret, self._accept) if self.webhook else None
+        self.heartbeat = Heartbeat()
+        self.ops = OpsServer(
+            settings.http_host, settings.http_port, self.liveness, self.readiness, hook
         )
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._background: list[asyncio.Task[None]] = []
 
-    def health(self) -> dict[str, Any]:
-        """What /healthz reports: the bot, the knowledge base and the store."""
+    def liveness(self) -> dict[str, Any]:
+        """/healthz: fails only when the event loop is stuck. Telegram being unreachable
+        or the database refusing writes must not restart the pod: the bot copes."""
+        age = self.heartbeat.age()
+        return {"ok": age < self.settings.liveness_timeout_s, "heartbeat_age_s": round(age, 3)}
+
+    def readiness(self) -> dict[str, Any]:
+        """/readyz: the knowledge base is loaded and the store open; details for humans."""
         updater = self.application.updater
         bot_ok = self.application.running and (updater is None or updater.running)
-        checks = {
+        return {
+            "ok": bot_ok and self.store.is_open,
             "bot": {"ok": bot_ok, "mode": "webhook" if self.webhook else "polling"},
             "knowledge": self.reloader.health(),
-            "store": {"ok": self.store.healthy, "pending": self.store.pending},
+            "store": {
+                "ok": self.store.is_open,
+                "writing": self.store.healthy,
+                "pending": self.store.pending,
+            },
         }
-        return {"ok": all(c["ok"] for c in checks.values()), **checks}
+
+    def _accept(self, data: dict[str, Any]) -> bool:
+        """A webhook update, from the server's thread; False if the loop can't take it."""
+        loop = self._loop
+        if loop is None or not self.application.running:
+            return False
+        future = asyncio.run_coroutine_threadsafe(self._enqueue(data), loop)
+        try:
+            return future.result(timeout=ACCEPT_TIMEOUT_S)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return False
+
+    async def _enqueue(self, data: dict[str, Any]) -> bool:
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.warning("webhook body is not an update, dropped: %s", exc)
+            return True  # a retry would bring the same body back
+        await self.application.update_queue.put(update)
+        return True
 
     async def start(self, stopping: asyncio.Event | None = None) -> None:
         """Open the store, reach Telegram (retrying while it is unreachable), serve."""
+        self._loop = asyncio.get_running_loop()
+        self._background.append(asyncio.create_task(self.heartbeat.run(), name="heartbeat"))
+        self.ops.start()  # liveness answers from now on, readiness once all is up
         await self.store.open()
         await self._initialize(stopping or asyncio.Event())
         await prepare(self.application)
-        await self.web.start()
         await self.application.start()
         if self.webhook:
             await self.application.bot.set_webhook(
@@ -89,12 +135,13 @@ class TelegramBot:
                 error_callback=_polling_error,
             )
         if self.settings.watch_knowledge:
-            self._watcher = asyncio.create_task(self.reloader.watch(), name="knowledge-watcher")
+            watcher = asyncio.create_task(self.reloader.watch(), name="knowledge-watcher")
+            self._background.append(watcher)
         log.info(
             "telegram bot @%s serving (%s), http port %d",
             self.application.bot.username,
             "webhook" if self.webhook else "polling",
-            self.web.port,
+            self.ops.port,
         )
 
     async def _initialize(self, stopping: asyncio.Event) -> None:
@@ -116,18 +163,17 @@ class TelegramBot:
     async def stop(self) -> None:
         """Stop taking updates, answer those already taken, flush the store."""
         app = self.application
-        if self._watcher is not None:
-            self._watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watcher
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         # Before the application: a webhook call accepted now could no longer be answered.
-        await self.web.stop()
+        await asyncio.to_thread(self.ops.stop)
         if app.running:
             await app.stop()  # processes every update already received
         await app.shutdown()  # a no-op if it never initialised
         await self.store.close()
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
 
     async def _refused(self, result: ReloadResult) -> None:
         """A broken knowledge edit: the admins hear of it at once."""
@@ -135,7 +181,15 @@ class TelegramBot:
         await svc.alerts.send(self.application.bot, f"⚠️ {result.describe()}", urgent=True)
 
 
+def _observe_write(seconds: float, ok: bool) -> None:
+    if ok:
+        STORE_WRITE.observe(seconds)
+    else:
+        STORE_FAILURES.inc()
+
+
 def _polling_error(error: TelegramError) -> None:
+    TELEGRAM_ERRORS.labels(telegram_error_kind(error)).inc()
     if isinstance(error, Conflict):
         log.error("another instance is polling with this token (409 Conflict): %s", error)
     else:

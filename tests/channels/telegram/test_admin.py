@@ -96,7 +96,7 @@ async def test_a_broken_edit_seen_by_the_watcher_alerts_admins_and_shows_on_heal
     assert alert.plain_text.startswith("⚠️ Knowledge reload refused (file change)")
     assert "unknown key 'titel'" in alert.plain_text
     async with httpx.AsyncClient() as client:
-        health = await client.get(f"http://127.0.0.1:{bot.web.port}/healthz")
+        health = await client.get(f"http://127.0.0.1:{bot.ops.port}/readyz")
     assert health.status_code == 200  # still serving the previous version
     assert health.json()["knowledge"]["last_reload"]["status"] == "refused"
 

@@ -1,0 +1,1 @@
+"""Operating the bot: health, readiness, metrics, logs and backups."""
