@@ -19,6 +19,7 @@ from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_
 from bot.kb.cli import add_commands as add_kb_commands
 from bot.log_setup import configure_logging
 from bot.settings import Settings
+from bot.store.cli import add_commands as add_db_commands
 from bot.transcripts.cli import add_commands as add_transcript_commands
 
 DEVSET = Path("tests/data/devset.tsv")
@@ -91,6 +92,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     ev.set_defaults(func=_eval)
     add_transcript_commands(sub, settings)
     add_kb_commands(sub, settings)
+    add_db_commands(sub, settings)
     return parser
 
 

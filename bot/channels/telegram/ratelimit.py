@@ -15,6 +15,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TelegramError,
 )
 from telegram.ext import AIORateLimiter
 
@@ -54,17 +55,26 @@ class ResilientRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONResult:
+        on_error = self._on_error
+
+        async def counted(*a: Any, **k: Any) -> JSONResult:
+            """Every failed attempt, the ones AIORateLimiter retries itself included."""
+            try:
+                return await callback(*a, **k)
+            except TelegramError as exc:
+                if on_error:
+                    on_error(exc)
+                raise
+
         backoff = FIRST_BACKOFF_S
         for attempt in range(self._transient_retries + 1):
             try:
                 return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
+                    counted, args, kwargs, endpoint, data, rate_limit_args
                 )
             except PERMANENT:
                 raise
             except (RetryAfter, NetworkError) as exc:  # TimedOut is a NetworkError too
-                if self._on_error:
-                    self._on_error(exc)
                 if endpoint == "getUpdates" or attempt == self._transient_retries:
                     raise
                 if isinstance(exc, RetryAfter):  # AIORateLimiter already retried it

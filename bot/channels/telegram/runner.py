@@ -23,8 +23,6 @@ from bot.ops.metrics import (
     STORE_FAILURES,
     STORE_QUEUE,
     STORE_WRITE,
-    TELEGRAM_ERRORS,
-    telegram_error_kind,
 )
 from bot.ops.server import OpsServer, Webhook
 from bot.settings import Settings
@@ -189,7 +187,7 @@ def _observe_write(seconds: float, ok: bool) -> None:
 
 
 def _polling_error(error: TelegramError) -> None:
-    TELEGRAM_ERRORS.labels(telegram_error_kind(error)).inc()
+    """Logs only: the rate limiter counts every failed call for /metrics, getUpdates too."""
     if isinstance(error, Conflict):
         log.error("another instance is polling with this token (409 Conflict): %s", error)
     else:

@@ -1,0 +1,44 @@
+"""`python -m bot db backup DEST | restore SRC`: the transcript database for operators."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.store.backup import BackupError, backup, restore
+
+
+def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
+    db = subparsers.add_parser("db", help="Back up or restore the transcript database.")
+    db.set_defaults(func=lambda args, settings: db.print_help() or 2)
+    sub = db.add_subparsers(title="db commands")
+    for name, help_text, handler in (
+        ("backup", "Online, consistent copy to DEST (safe while the bot runs).", _backup),
+        ("restore", "Replace the database with the backup SRC (stop the bot first).", _restore),
+    ):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("path", type=Path, metavar="DEST" if name == "backup" else "SRC")
+        p.add_argument("--database", type=Path, default=settings.database)
+        p.set_defaults(func=handler)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        count = backup(args.database, args.path)
+    except BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backed up {args.database} to {args.path}: integrity ok, {count} messages.")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        count = restore(args.path, args.database)
+    except BackupError as exc:
+        print(f"Restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored {args.path} into {args.database}: {count} messages.")
+    return 0

@@ -1,0 +1,83 @@
+"""The ops server of a running bot: liveness, readiness and metrics, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.channels.telegram.runner import TelegramBot
+from tests.channels.telegram.conftest import StartBot
+from tests.fakes.bot_api import FakeBotApi
+
+
+async def metrics(client: httpx.AsyncClient) -> dict[tuple[str, tuple], float]:
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+async def test_health_readiness_and_metrics_move_when_messages_flow(
+    fake: FakeBotApi, bot: TelegramBot
+):
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.ops.port}") as client:
+        live = await client.get("/healthz")
+        assert live.status_code == 200 and live.json()["ok"] is True
+        ready = await client.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["bot"]["mode"] == "polling"
+        assert (await client.get("/nope")).status_code == 404
+        before = await metrics(client)
+        assert before[("hirebot_build_info", (("version", before_version(before)),))] == 1
+
+        ana = fake.user()
+        fake.fail_next(1, method="sendMessage", status=429, retry_after=1)
+        ana.send("is the job remote?")
+        ana.send("do you sponsor visas?")
+        await fake.wait_for_messages(ana.id, 2, timeout=20)
+        after = await metrics(client)
+
+    def delta(name: str, **labels: str) -> float:
+        key = (name, tuple(sorted(labels.items())))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert delta("hirebot_updates_total", type="message") == 2
+    assert delta("hirebot_replies_total", outcome="answer", lang="en") == 1
+    assert delta("hirebot_replies_total", outcome="fallback", lang="en") == 1
+    assert delta("hirebot_reply_latency_seconds_count") == 2
+    assert delta("hirebot_telegram_errors_total", kind="retry_after") == 1
+    assert ("hirebot_store_queue_depth", ()) in after
+    assert not any("chat" in dict(labels) or "user" in dict(labels) for _, labels in after)
+
+
+def before_version(samples: dict) -> str:
+    return next(dict(labels)["version"] for name, labels in samples if name == "hirebot_build_info")
+
+
+async def test_a_stalled_event_loop_turns_healthz_to_503(start_bot: StartBot):
+    bot = await start_bot(BOT_LIVENESS_TIMEOUT=0.5)
+    url = f"http://127.0.0.1:{bot.ops.port}/healthz"
+    seen: dict[str, httpx.Response] = {}
+
+    def probe() -> None:  # from another thread, as the kubelet would
+        time.sleep(1.0)
+        seen["stalled"] = httpx.get(url, timeout=5)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    time.sleep(1.5)  # a handler blocking the loop, say
+    prober.join()
+    assert seen["stalled"].status_code == 503
+    assert seen["stalled"].json()["heartbeat_age_s"] >= 0.5
+    deadline = asyncio.get_running_loop().time() + 5
+    async with httpx.AsyncClient() as client:
+        while (await client.get(url)).status_code != 200:  # the loop beats again
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
