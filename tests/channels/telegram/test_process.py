@@ -49,9 +49,12 @@ async def test_sigterm_mid_burst_answers_and_logs_everything_received(
             user.send(f"is the job remote? ({i})")
             sent.append((user, next(reversed(fake.update_available_at))))
     await fake.wait_for(lambda: fake.calls_to("sendMessage"), timeout=30)  # mid-burst
+    stopping = asyncio.get_running_loop().time()
     process.send_signal(signal.SIGTERM)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, stderr.decode()
+    # Kubernetes waits 30 s (terminationGracePeriodSeconds) before SIGKILL.
+    assert asyncio.get_running_loop().time() - stopping < 25
 
     confirmed = fake.confirmed_update_ids
     assert confirmed, f"the bot confirmed no update:\n{stderr.decode()[-3000:]}"
