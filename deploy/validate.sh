@@ -36,7 +36,7 @@ install_tools() {
     fi
     echo "installing $want into $tools"
     python3 -m venv "$tools" &&
-        "$tools/bin/pip" install --quiet --disable-pip-version-check $want &&
+        "$tools/bin/pip" install --quiet --disable-pip-version-check $want 2>&1 &&
         echo "$want" >"$tools/.installed"
 }
 
