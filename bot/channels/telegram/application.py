@@ -32,9 +32,9 @@ from bot.store import TranscriptStore
 log = logging.getLogger(__name__)
 
 # Measured with benchmarks/bench_telegram.py: httpx's pool scans every connection on
-# each request, so a small pool is faster (8: ~320 messages/s; PTB's default 256:
-# ~150/s). 8 connections at a real round trip of ~60 ms still allow ~130 messages/s,
-# four times Telegram's cap; 64 concurrent updates leave room for slow hand-offs.
+# each request, so a small pool is faster (4: ~340 messages/s; 8: ~315; PTB's default
+# 256: ~150). Telegram caps a bot at 30 messages/s, and 4 connections keep up with that
+# even at a 100 ms round trip; 32 concurrent updates leave room for slow hand-offs.
 MAX_CONCURRENT_UPDATES = 32
 CONNECTION_POOL_SIZE = 4
 CANDIDATE_COMMANDS = ("start", "topics", "human", "language", "privacy", "forget", "help")
