@@ -196,7 +196,16 @@ def _polling_error(error: TelegramError) -> None:
 
 async def serve(settings: Settings, responder: Responder) -> int:
     """Run until SIGTERM or SIGINT; 0 after a graceful stop."""
-    bot = TelegramBot(settings, responder)
+    try:
+        bot = TelegramBot(settings, responder)
+    except OSError as exc:  # the port is taken, say
+        log.error(
+            "cannot serve HTTP on %s:%d (BOT_HTTP_HOST, BOT_HTTP_PORT): %s",
+            settings.http_host,
+            settings.http_port,
+            exc,
+        )
+        return 1
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -153,3 +154,28 @@ async def test_sighup_reloads_the_knowledge_base(fake: FakeBotApi, database: Pat
     process.send_signal(signal.SIGTERM)
     await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0
+
+
+async def test_a_taken_port_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        environment = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_BASE_URL": fake.base_url,
+            "BOT_DATABASE": str(database),
+            "BOT_HTTP_PORT": str(port),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=ROOT,
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    assert f"cannot serve HTTP on 127.0.0.1:{port}" in stderr.decode()
