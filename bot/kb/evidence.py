@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.transcripts.periods import Period
+from bot.transcripts.queries import scope
 
 ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
 # Schema v4 added the notifications table.
@@ -51,16 +52,9 @@ class _Row:
 
 def questions(db: sqlite3.Connection, period: Period, posting: str | None = None) -> list[Asked]:
     """Every question asked within `period` that got an answer, a clarify or a fallback."""
-    where, params = ["1"], []
-    if period.lower:
-        where.append("c.last_activity_at >= ?")
-        params.append(period.lower)
-    if period.upper:
-        where.append("c.started_at < ?")
-        params.append(period.upper)
-    if posting:
-        where.append("c.posting = ?")
-        params.append(posting)
+    # Conversations that overlap the period.
+    where, params = scope(period, posting, lower="c.last_activity_at", upper="c.started_at")
+    where.append("1")
     rows = db.execute(
         f"""SELECT m.conversation, c.candidate, c.posting, m.id, m.direction, m.text,
             m.outcome, m.topics, m.lang, m.created_at, f.helpful
@@ -187,21 +181,9 @@ def fallbacks(
 ) -> list[Unanswered]:
     """The question before each fallback within `period`, in conversations active since
     `active_since` (the retention cut-off), newest first."""
-    where = [
-        "f.direction = 'out'",
-        "f.outcome = 'fallback'",
-        "c.last_activity_at >= ?",
-    ]
-    params: list[object] = [active_since]
-    if period.lower:
-        where.append("f.created_at >= ?")
-        params.append(period.lower)
-    if period.upper:
-        where.append("f.created_at < ?")
-        params.append(period.upper)
-    if posting:
-        where.append("c.posting = ?")
-        params.append(posting)
+    where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
+    where += ["f.direction = 'out'", "f.outcome = 'fallback'", "c.last_activity_at >= ?"]
+    params.append(active_since)
     # As in queries.fallback_questions: the last candidate message before the fallback
     # that is not a command (after "none of these", the question before it).
     rows = db.execute(

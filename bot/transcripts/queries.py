@@ -313,6 +313,30 @@ def conversations_older_than(db: sqlite3.Connection, cutoff: str) -> int:
 # -- unanswered questions --------------------------------------------------------------
 
 
+def scope(
+    period: Period,
+    posting: str | None,
+    *,
+    lower: str,
+    upper: str,
+    posting_column: str = "c.posting",
+) -> tuple[list[str], list[object]]:
+    """SQL conditions and their parameters for a period (`lower` >= its start, `upper` <
+    its end) and, if given, a posting."""
+    where: list[str] = []
+    params: list[object] = []
+    if period.lower:
+        where.append(f"{lower} >= ?")
+        params.append(period.lower)
+    if period.upper:
+        where.append(f"{upper} < ?")
+        params.append(period.upper)
+    if posting:
+        where.append(f"{posting_column} = ?")
+        params.append(posting)
+    return where, params
+
+
 def fallback_questions(
     db: sqlite3.Connection, period: Period, posting: str | None = None
 ) -> list[AskedQuestion]:
@@ -322,16 +346,8 @@ def fallback_questions(
     a command: after "did you mean ... 0. none of these", the fallback follows the
     "0", and the question the bot could not answer is the one before it.
     """
-    where, params = ["f.direction = 'out'", "f.outcome = 'fallback'"], []
-    if period.lower:
-        where.append("f.created_at >= ?")
-        params.append(period.lower)
-    if period.upper:
-        where.append("f.created_at < ?")
-        params.append(period.upper)
-    if posting:
-        where.append("c.posting = ?")
-        params.append(posting)
+    where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
+    where += ["f.direction = 'out'", "f.outcome = 'fallback'"]
     rows = db.execute(
         f"""SELECT q.text, q.lang, q.created_at, q.conversation
         FROM messages f
