@@ -385,16 +385,8 @@ def scoped_messages(
     db: sqlite3.Connection, period: Period, posting: str | None = None
 ) -> list[ScopedMessage]:
     """Every message sent within `period`, optionally for one posting."""
-    where, params = ["1"], []
-    if period.lower:
-        where.append("m.created_at >= ?")
-        params.append(period.lower)
-    if period.upper:
-        where.append("m.created_at < ?")
-        params.append(period.upper)
-    if posting:
-        where.append("c.posting = ?")
-        params.append(posting)
+    where, params = scope(period, posting, lower="m.created_at", upper="m.created_at")
+    where.append("1")
     rows = db.execute(
         f"""SELECT m.conversation, c.status, m.direction, m.outcome, m.topics,
             CASE WHEN m.direction = 'out' THEN coalesce(

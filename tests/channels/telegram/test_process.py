@@ -15,7 +15,8 @@ from tests.fakes.bot_api import FakeBotApi, FakeUser
 from tests.kb.conftest import good_posting, write
 
 
-async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
+async def _spawn(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
+    """`python -m bot run` against the fake, with `env` on top of the test settings."""
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": fake.token,
@@ -25,7 +26,7 @@ async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subpro
         "BOT_TELEGRAM_MAX_RATE": "0",
         **env,
     }
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -35,6 +36,11 @@ async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subpro
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
+    """Spawned and polling."""
+    process = await _spawn(fake, database, **env)
     await fake.wait_for(lambda: fake.calls_to("getUpdates"), timeout=60)
     return process
 
@@ -98,23 +104,7 @@ async def test_the_token_never_appears_in_the_logs(fake: FakeBotApi, database: P
 
 
 async def test_a_refused_token_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "999:not-the-right-token",
-        "TELEGRAM_BASE_URL": fake.base_url,
-        "BOT_DATABASE": str(database),
-        "BOT_HTTP_PORT": "0",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await _spawn(fake, database, TELEGRAM_BOT_TOKEN="999:not-the-right-token")
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 1
     assert "Telegram refused the token" in stderr.decode()
@@ -159,23 +149,7 @@ async def test_sighup_reloads_the_knowledge_base(fake: FakeBotApi, database: Pat
 async def test_a_taken_port_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        environment = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_BASE_URL": fake.base_url,
-            "BOT_DATABASE": str(database),
-            "BOT_HTTP_PORT": str(port),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=ROOT,
-            env=environment,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        process = await _spawn(fake, database, BOT_HTTP_PORT=str(port))
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 1
     assert f"cannot serve HTTP on 127.0.0.1:{port}" in stderr.decode()
