@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.transcripts.periods import Period
-from bot.transcripts.queries import scope
+from bot.transcripts.queries import QUESTION_BEFORE_FALLBACK, scope
 
 ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
 # Schema v4 added the notifications table.
@@ -184,19 +184,13 @@ def fallbacks(
     where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
     where += ["f.direction = 'out'", "f.outcome = 'fallback'", "c.last_activity_at >= ?"]
     params.append(active_since)
-    # As in queries.fallback_questions: the last candidate message before the fallback
-    # that is not a command (after "none of these", the question before it).
     rows = db.execute(
         f"""SELECT q.text, q.lang, q.created_at, q.conversation, c.posting, c.candidate,
             k.channel, k.external_id, k.display_name, k.username, k.language
         FROM messages f
         JOIN conversations c ON c.id = f.conversation
         LEFT JOIN candidates k ON k.key = c.candidate
-        JOIN messages q ON q.id = (
-            SELECT p.id FROM messages p
-            WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
-                AND (p.outcome IS NULL OR p.outcome <> 'command')
-            ORDER BY p.seq DESC LIMIT 1)
+        {QUESTION_BEFORE_FALLBACK}
         WHERE {" AND ".join(where)}
         ORDER BY f.created_at DESC""",
         params,

@@ -313,6 +313,15 @@ def conversations_older_than(db: sqlite3.Connection, cutoff: str) -> int:
 # -- unanswered questions --------------------------------------------------------------
 
 
+# Joins `q`, the question behind fallback `f`: the candidate's last message before it
+# that is not a command (after "did you mean ... none of these", the question before).
+QUESTION_BEFORE_FALLBACK = """JOIN messages q ON q.id = (
+            SELECT p.id FROM messages p
+            WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
+                AND (p.outcome IS NULL OR p.outcome <> 'command')
+            ORDER BY p.seq DESC LIMIT 1)"""
+
+
 def scope(
     period: Period,
     posting: str | None,
@@ -352,11 +361,7 @@ def fallback_questions(
         f"""SELECT q.text, q.lang, q.created_at, q.conversation
         FROM messages f
         LEFT JOIN conversations c ON c.id = f.conversation
-        JOIN messages q ON q.id = (
-            SELECT p.id FROM messages p
-            WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
-                AND (p.outcome IS NULL OR p.outcome <> 'command')
-            ORDER BY p.seq DESC LIMIT 1)
+        {QUESTION_BEFORE_FALLBACK}
         WHERE {" AND ".join(where)}
         ORDER BY f.created_at DESC""",
         params,
