@@ -72,7 +72,13 @@ class TelegramBot:
         """/healthz: fails only when the event loop is stuck. Telegram being unreachable
         or the database refusing writes must not restart the pod: the bot copes."""
         age = self.heartbeat.age()
-        return {"ok": age < self.settings.liveness_timeout_s, "heartbeat_age_s": round(age, 3)}
+        last = self.reloader.last
+        return {
+            "ok": age < self.settings.liveness_timeout_s,
+            "heartbeat_age_s": round(age, 3),
+            # Shown, never failed on: the previous version still serves (details: /readyz).
+            "knowledge_reload": last.status if last else None,
+        }
 
     def readiness(self) -> dict[str, Any]:
         """/readyz: the knowledge base is loaded and the store open; details for humans."""

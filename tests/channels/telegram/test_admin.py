@@ -96,7 +96,9 @@ async def test_a_broken_edit_seen_by_the_watcher_alerts_admins_and_shows_on_heal
     assert alert.plain_text.startswith("⚠️ Knowledge reload refused (file change)")
     assert "unknown key 'titel'" in alert.plain_text
     async with httpx.AsyncClient() as client:
+        live = await client.get(f"http://127.0.0.1:{bot.ops.port}/healthz")
         health = await client.get(f"http://127.0.0.1:{bot.ops.port}/readyz")
+    assert live.status_code == 200 and live.json()["knowledge_reload"] == "refused"
     assert health.status_code == 200  # still serving the previous version
     assert health.json()["knowledge"]["last_reload"]["status"] == "refused"
 
