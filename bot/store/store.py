@@ -405,6 +405,13 @@ class TranscriptStore:
                         if _spilled_candidate(line) != candidate
                     ]
                     _replace(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
+            for table in ("conversation_notes", "conversation_reviews"):
+                cursor = await db.execute(
+                    f"DELETE FROM {table} WHERE conversation IN "
+                    "(SELECT id FROM conversations WHERE candidate = ?)",
+                    (candidate,),
+                )
+                removed += cursor.rowcount
             for table, column in (
                 ("notifications", "candidate"),
                 ("feedback", "candidate"),
@@ -433,6 +440,8 @@ class TranscriptStore:
                 f"(SELECT id FROM messages WHERE conversation IN ({old}))",
                 (cutoff,),
             )
+            for table in ("conversation_notes", "conversation_reviews"):
+                await db.execute(f"DELETE FROM {table} WHERE conversation IN ({old})", (cutoff,))
             await db.execute(f"DELETE FROM messages WHERE conversation IN ({old})", (cutoff,))
             cursor = await db.execute(
                 "DELETE FROM conversations WHERE last_activity_at < ?", (cutoff,)
