@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run|chat|ask|eval`."""
+"""Command line: `python -m bot run|chat|ask|eval|transcripts|kb|db|console|users`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.console.cli import add_commands as add_console_commands
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
@@ -93,6 +94,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     add_transcript_commands(sub, settings)
     add_kb_commands(sub, settings)
     add_db_commands(sub, settings)
+    add_console_commands(sub, settings)
     return parser
 
 

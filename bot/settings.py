@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", validation_alias="BOT_HTTP_HOST")
     http_port: int = Field(8080, ge=0, le=65535, validation_alias="BOT_HTTP_PORT")
 
+    # The recruiter console: `python -m bot console`, or inside `run` when BOT_CONSOLE is on.
+    console: bool = Field(False, validation_alias="BOT_CONSOLE")
+    console_host: str = Field("127.0.0.1", validation_alias="BOT_CONSOLE_HOST")
+    console_port: int = Field(8000, ge=0, le=65535, validation_alias="BOT_CONSOLE_PORT")
+    # Signs session cookies; when unset, a random key is kept in the database.
+    console_secret: SecretStr | None = Field(None, validation_alias="BOT_CONSOLE_SECRET")
+    console_idle_minutes: int = Field(120, ge=1, validation_alias="BOT_CONSOLE_IDLE_MINUTES")
+    console_session_hours: int = Field(12, ge=1, validation_alias="BOT_CONSOLE_SESSION_HOURS")
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

@@ -1,0 +1,136 @@
+"""Command line: `python -m bot console` and `python -m bot users ...`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from bot.console import audit, users
+from bot.console.database import ConsoleDatabase
+from bot.console.passwords import WeakPassword
+from bot.settings import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
+    console = sub.add_parser(
+        "console",
+        help="Serve the recruiter console (web page) over the transcript database.",
+        description="Serve the recruiter console. Add accounts first: python -m bot users add.",
+    )
+    console.add_argument("--host", default=settings.console_host)
+    console.add_argument("--port", type=int, default=settings.console_port)
+    console.set_defaults(func=_console)
+
+    manage = sub.add_parser(
+        "users", help="Manage recruiter console accounts.", description="Console accounts."
+    )
+    manage.set_defaults(func=lambda args, settings: manage.print_help() or 2)
+    verbs = manage.add_subparsers(title="commands")
+    add = verbs.add_parser("add", help="Add an account (asks for its password).")
+    add.add_argument("name")
+    add.add_argument("--role", choices=users.ROLES, required=True)
+    _password_option(add)
+    add.set_defaults(func=_add)
+    verbs.add_parser("list", help="List the accounts.").set_defaults(func=_list)
+    for verb, disabled in (("disable", True), ("enable", False)):
+        p = verbs.add_parser(verb, help=f"{verb.capitalize()} an account.")
+        p.add_argument("name")
+        p.set_defaults(func=_set_disabled, disabled=disabled)
+    reset = verbs.add_parser("reset-password", help="Set a new password; ends its sessions.")
+    reset.add_argument("name")
+    _password_option(reset)
+    reset.set_defaults(func=_reset)
+
+
+def _password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin instead of asking",
+    )
+
+
+def _console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console.server import serve
+
+    settings = settings.model_copy(update={"console_host": args.host, "console_port": args.port})
+    print(
+        f"Recruiter console on http://{args.host}:{args.port} (database {settings.database}).",
+        file=sys.stderr,
+    )
+    return serve(settings)
+
+
+def _database(settings: Settings) -> ConsoleDatabase:
+    database = ConsoleDatabase(settings.database)
+    database.prepare()
+    return database
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Same password again: ") != first:
+        raise WeakPassword("The two passwords differ.")
+    return first
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.writer() as db:
+            if users.get_user(db, args.name) is not None:
+                raise users.UserError(f"There is already a user named {args.name!r}.")
+            user = users.add_user(db, args.name, args.role, _password(args))
+            audit.record(db, _actor(), "user_add", detail=f"{user.name} ({user.role})")
+    except (users.UserError, WeakPassword) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Added {user.name} ({user.role}).")
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    with _database(settings).reader() as db:
+        accounts = users.list_users(db)
+    if not accounts:
+        print("No accounts yet. Add one: python -m bot users add NAME --role admin")
+        return 0
+    for user in accounts:
+        state = "disabled" if user.disabled else "active"
+        print(f"{user.name:<24} {user.role:<10} {state:<9} created {user.created_at}")
+    return 0
+
+
+def _set_disabled(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        with _database(settings).writer() as db:
+            user = users.set_disabled(db, args.name, args.disabled)
+            action = "user_disable" if args.disabled else "user_enable"
+            audit.record(db, _actor(), action, detail=user.name)
+    except users.UserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{user.name} is now {'disabled' if user.disabled else 'enabled'}.")
+    return 0
+
+
+def _reset(args: argparse.Namespace, settings: Settings) -> int:
+    database = _database(settings)
+    try:
+        with database.writer() as db:
+            if users.get_user(db, args.name) is None:
+                raise users.UserError(f"No user is named {args.name!r}.")
+            user = users.reset_password(db, args.name, _password(args))
+            audit.record(db, _actor(), "user_reset_password", detail=user.name)
+    except (users.UserError, WeakPassword) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"New password set for {user.name}; their sessions have ended.")
+    return 0

@@ -1,0 +1,75 @@
+"""The console over a real SQLite file, driven over HTTP with httpx (FastAPI's TestClient)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.console import users
+from bot.console.app import create_app
+from bot.console.database import ConsoleDatabase
+from bot.settings import Settings
+
+PASSWORD = "correct horse battery staple"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+def console_db(tmp_path: Path) -> Path:
+    """An empty, migrated transcript database with one recruiter and one admin."""
+    path = tmp_path / "bot.sqlite3"
+    add_account(path, "rita", "recruiter")
+    add_account(path, "adam", "admin")
+    return path
+
+
+def add_account(path: Path, name: str, role: str, password: str = PASSWORD) -> None:
+    database = ConsoleDatabase(path)
+    database.prepare()
+    with database.writer() as db:
+        users.add_user(db, name, role, password)
+
+
+def console_settings(path: Path, **overrides: object) -> Settings:
+    return Settings(database=path, **overrides)
+
+
+@pytest.fixture
+def client(console_db: Path) -> Iterator[TestClient]:
+    """A browser with no session yet."""
+    with TestClient(create_app(console_settings(console_db)), follow_redirects=False) as c:
+        yield c
+
+
+def csrf_of(page: str) -> str:
+    found = CSRF.search(page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    """Sign in; returns the session's CSRF token (read from the inbox page)."""
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"name": name, "password": password, "csrf": csrf_of(form.text), "next": "/"},
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/").text)
+
+
+@pytest.fixture
+def recruiter(client: TestClient) -> TestClient:
+    """`client`, signed in as the recruiter rita; `client.csrf` holds the form token."""
+    client.csrf = login(client, "rita")  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def admin(client: TestClient) -> TestClient:
+    client.csrf = login(client, "adam")  # type: ignore[attr-defined]
+    return client
