@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from bot.console.database import ConsoleDatabase
 from bot.console.sessions import COOKIE, Session, SessionBook
 from bot.settings import Settings
+from bot.transcripts.render import OUTCOME_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -124,6 +125,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes .html
     templates.env.filters["when"] = when
     templates.env.filters["day"] = lambda text: (text or "")[:10]
+    templates.env.globals["outcome_labels"] = OUTCOME_LABELS
     return templates
 
 

@@ -237,6 +237,15 @@ def conversations(
     return [ConversationSummary(**dict(row)) for row in rows]
 
 
+def conversation(db: sqlite3.Connection, conversation_id: str) -> ConversationSummary | None:
+    """The conversation with exactly this id (one row's figures, not the whole table's)."""
+    row = db.execute(
+        f"{_SUMMARY.format(inner='c.id = ?')} SELECT {_SUMMARY_COLUMNS} FROM summary",
+        (conversation_id,),
+    ).fetchone()
+    return ConversationSummary(**dict(row)) if row else None
+
+
 def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummary:
     """The one conversation whose id is or starts with `prefix`."""
     wanted = prefix.strip().casefold()

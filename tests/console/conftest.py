@@ -13,6 +13,7 @@ from bot.console import users
 from bot.console.app import create_app
 from bot.console.database import ConsoleDatabase
 from bot.settings import Settings
+from tests.transcripts.conftest import Sample, build_sample
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -22,15 +23,15 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 def console_db(tmp_path: Path) -> Path:
     """An empty, migrated transcript database with one recruiter and one admin."""
     path = tmp_path / "bot.sqlite3"
+    ConsoleDatabase(path).prepare()
     add_account(path, "rita", "recruiter")
     add_account(path, "adam", "admin")
     return path
 
 
 def add_account(path: Path, name: str, role: str, password: str = PASSWORD) -> None:
-    database = ConsoleDatabase(path)
-    database.prepare()
-    with database.writer() as db:
+    """Add an account to a database the store has migrated."""
+    with ConsoleDatabase(path).writer() as db:
         users.add_user(db, name, role, password)
 
 
@@ -73,3 +74,21 @@ def recruiter(client: TestClient) -> TestClient:
 def admin(client: TestClient) -> TestClient:
     client.csrf = login(client, "adam")  # type: ignore[attr-defined]
     return client
+
+
+@pytest.fixture
+async def sample_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sample:
+    """tests/transcripts' four conversations (see `build_sample`), plus rita and adam."""
+    sample = await build_sample(tmp_path / "bot.sqlite3", monkeypatch)
+    monkeypatch.undo()
+    add_account(sample.path, "rita", "recruiter")
+    add_account(sample.path, "adam", "admin")
+    return sample
+
+
+@pytest.fixture
+def sample_client(sample_db: Sample) -> Iterator[TestClient]:
+    """Signed in as rita over the sample; `.csrf` holds the form token."""
+    with TestClient(create_app(console_settings(sample_db.path)), follow_redirects=False) as c:
+        c.csrf = login(c, "rita")  # type: ignore[attr-defined]
+        yield c
