@@ -1,7 +1,69 @@
-"""The questions the bot could not answer, grouped, with YAML to paste."""
+"""The questions the bot could not answer: grouped, with YAML snippets to paste
+(`kb suggest`'s analysis) for new examples and new topics."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from bot.console.knowledge import KnowledgeCache
+from bot.console.web import SignedIn, console_of, render
+from bot.kb import suggest
+from bot.kb.evidence import questions
+from bot.transcripts.grouping import group_questions
+from bot.transcripts.periods import last_days, today
+from bot.transcripts.queries import fallback_questions
 
 router = APIRouter()
+PERIODS = (7, 30, 90, 365)
+MAX_ANALYSED = 3000  # the most recent questions `kb suggest` scores, to keep the page quick
+MAX_GROUPS = 100
+
+
+@router.get("/unanswered")
+def unanswered_page(
+    request: Request, session: SignedIn, days: int = 30, posting: str = ""
+) -> Response:
+    days = days if days in PERIODS else 30
+    period = last_days(days)
+    console = console_of(request)
+    with console.database.reader() as db:
+        postings = [r[0] for r in db.execute("SELECT DISTINCT posting FROM conversations")]
+        groups = group_questions(fallback_questions(db, period, posting or None))
+        asked = questions(db, period, posting or None)
+    knowledge = _knowledge(request)
+    responder = knowledge.responder()
+    found = (
+        suggest.suggest(asked[-MAX_ANALYSED:], responder, period, posting or None)
+        if responder
+        else None
+    )
+    reviewed = today()
+    return render(
+        request,
+        "unanswered.html",
+        session,
+        days=days,
+        periods=PERIODS,
+        posting=posting,
+        postings=sorted(postings),
+        groups=groups[:MAX_GROUPS],
+        more_groups=max(0, len(groups) - MAX_GROUPS),
+        fallbacks=sum(g.count for g in groups),
+        analysed=min(len(asked), MAX_ANALYSED),
+        asked=len(asked),
+        knowledge_error=knowledge.error,
+        skipped_postings=found.skipped_postings if found else (),
+        new_topics=[(t, suggest.new_topic_yaml(t, reviewed)) for t in found.new_topics]
+        if found
+        else [],
+        topics=[(t, suggest.topic_yaml(t)) for t in found.topics] if found else [],
+    )
+
+
+def _knowledge(request: Request) -> KnowledgeCache:
+    state = request.app.state
+    if not hasattr(state, "knowledge"):
+        settings = console_of(request).settings
+        state.knowledge = KnowledgeCache(settings.knowledge, settings.posting)
+    return state.knowledge  # type: ignore[no-any-return]
