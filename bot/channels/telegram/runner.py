@@ -8,7 +8,7 @@ import itertools
 import logging
 import secrets
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from telegram import Update
@@ -27,6 +27,9 @@ from bot.ops.metrics import (
 from bot.ops.server import OpsServer, Webhook
 from bot.settings import Settings
 from bot.store import TranscriptStore
+
+if TYPE_CHECKING:
+    import uvicorn
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,12 @@ class TelegramBot:
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._background: list[asyncio.Task[None]] = []
+        self.console: uvicorn.Server | None = None
+        self._console_task: asyncio.Task[None] | None = None
+        if settings.console:  # the recruiter console in this process (BOT_CONSOLE)
+            from bot.console.server import EmbeddedServer, config
+
+            self.console = EmbeddedServer(config(settings))
 
     def liveness(self) -> dict[str, Any]:
         """/healthz: fails only when the event loop is stuck. Telegram being unreachable
@@ -122,6 +131,8 @@ class TelegramBot:
         self._background.append(asyncio.create_task(self.heartbeat.run(), name="heartbeat"))
         self.ops.start()  # liveness answers from now on, readiness once all is up
         await self.store.open()
+        if self.console is not None:  # up even while Telegram is unreachable
+            self._console_task = asyncio.create_task(self._serve_console(), name="console")
         await self._initialize(stopping or asyncio.Event())
         await prepare(self.application)
         await self.application.start()
@@ -174,10 +185,25 @@ class TelegramBot:
         if app.running:
             await app.stop()  # processes every update already received
         await app.shutdown()  # a no-op if it never initialised
+        if self.console is not None and self._console_task is not None:
+            self.console.should_exit = True
+            await self._console_task
         await self.store.close()
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _serve_console(self) -> None:
+        assert self.console is not None
+        try:
+            await self.console.serve()
+        except SystemExit:  # uvicorn's answer to a port it cannot bind
+            log.error(
+                "the recruiter console cannot listen on %s:%d (BOT_CONSOLE_HOST, "
+                "BOT_CONSOLE_PORT); the bot goes on without it",
+                self.settings.console_host,
+                self.settings.console_port,
+            )
 
     async def _refused(self, result: ReloadResult) -> None:
         """A broken knowledge edit: the admins hear of it at once."""
