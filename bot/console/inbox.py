@@ -1,0 +1,516 @@
+"""The console's inbox: filtered, searched and paginated conversations (sync, read-only SQL).
+
+Every filter is an indexed or EXISTS condition on `conversations`, so a page is
+found without aggregating the whole store; the figures a row shows (message
+count, languages, badges, a search snippet) are computed for that page's rows
+only. Search goes through the FTS5 index `messages_fts`, never with the
+recruiter's raw text: `fts_query` rebuilds a query from the words it finds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from bot.transcripts import queries
+from bot.transcripts.periods import Period, parse_day
+from bot.transcripts.queries import _SUMMARY, _SUMMARY_COLUMNS, ConversationSummary, Transcript
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000  # beyond it OFFSET would overflow SQLite's integers
+# Outcomes a recruiter filters on (small talk and commands are not worth a filter).
+OUTCOMES: dict[str, str] = {
+    "answer": "Answered",
+    "clarify": "Asked to clarify",
+    "fallback": "Fell back (no answer)",
+    "handoff": "Handed to a recruiter",
+}
+BADGES: dict[str, str] = {
+    "unanswered": "Unanswered",
+    "handed_off": "Handed off",
+    "unhelpful": "👎 Not helpful",
+    "unreviewed": "Not reviewed",
+}
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_TOKENS = 8
+MAX_TOKEN_CHARS = 40
+SNIPPET_TOKENS = 12
+# snippet() marks each hit with these; `_snippet_parts` splits on them. A candidate's own
+# text containing them can only misplace a highlight: every part is escaped as text.
+HIT_START, HIT_END = "\x02", "\x03"
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+# A word as FTS5's unicode61 tokenizer sees one: letters and digits (L*, N*), no "_".
+_WORD = re.compile(r"[^\W_]+")
+
+# A message the candidate wrote (not a command such as "1" picking a suggestion).
+_WROTE = "{m}.direction = 'in' AND ({m}.outcome IS NULL OR {m}.outcome <> 'command')"
+_BADGE_CONDITIONS: dict[str, str] = {
+    "unanswered": """EXISTS (SELECT 1 FROM messages b WHERE b.conversation = c.id
+        AND b.outcome = 'fallback' AND b.direction = 'out')""",
+    "handed_off": """(c.status = 'handed_off' OR EXISTS (SELECT 1 FROM messages b
+        WHERE b.conversation = c.id AND b.outcome = 'handoff'))""",
+    "unhelpful": """EXISTS (SELECT 1 FROM messages b JOIN feedback f ON f.message = b.id
+        WHERE b.conversation = c.id AND f.helpful = 0)""",
+    "unreviewed": """NOT EXISTS (SELECT 1 FROM conversation_reviews r
+        WHERE r.conversation = c.id AND r.reviewed_at >= c.last_activity_at)""",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class InboxFilters:
+    """Which conversations the inbox shows, and which page of them.
+
+    `lang` keeps conversations in which the candidate wrote at least one message in
+    that language. `since`/`until` keep conversations active at some time during
+    those whole UTC days. `search` is the recruiter's text as typed (see `fts_query`).
+    """
+
+    posting: str | None = None
+    lang: str | None = None
+    outcome: str | None = None  # one of OUTCOMES: at least one reply with it
+    badge: str | None = None  # one of BADGES
+    since: date | None = None
+    until: date | None = None
+    search: str = ""
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    def __post_init__(self) -> None:
+        if self.outcome is not None and self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}")
+        if self.badge is not None and self.badge not in BADGES:
+            raise ValueError(f"unknown badge {self.badge!r}")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise ValueError(f"page {self.page} out of range")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page size {self.page_size} out of range")
+
+    @property
+    def period(self) -> Period:
+        return Period(self.since, self.until)
+
+    @property
+    def active(self) -> bool:
+        """Some filter or a search narrows the list (the page number aside)."""
+        return self.narrowed() != InboxFilters(page_size=self.page_size)
+
+    def narrowed(self) -> InboxFilters:
+        """The same filters on page 1."""
+        return replace(self, page=1)
+
+    def params(self, *, page: int | None = None) -> dict[str, str]:
+        """The query-string values that `parse_filters` reads back into these filters;
+        the page only if `page` is given and is not 1."""
+        values = {
+            "posting": self.posting or "",
+            "lang": self.lang or "",
+            "outcome": self.outcome or "",
+            "badge": self.badge or "",
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "q": self.search,
+        }
+        if self.page_size != PAGE_SIZE:
+            values["size"] = str(self.page_size)
+        if page is not None and page != 1:
+            values["page"] = str(page)
+        return {key: value for key, value in values.items() if value}
+
+    def query(self, *, page: int | None = None) -> str:
+        """A URL query string (without "?") for these filters: for pagination links pass
+        the page, for the export link leave it out."""
+        return urlencode(self.params(page=page))
+
+
+def parse_filters(params: Mapping[str, str]) -> tuple[InboxFilters, list[str]]:
+    """Read the inbox's query-string values. A bad value is left out of the filters and
+    explained, in words a recruiter understands, in the returned list of errors.
+
+    Empty values mean "any". Dates are YYYY-MM-DD ('today', 'yesterday' and '7d' also
+    work). A search longer than MAX_SEARCH_CHARS is cut there.
+    """
+    errors: list[str] = []
+    values: dict[str, object] = {}
+
+    def text(name: str) -> str:
+        return str(params.get(name) or "").strip()
+
+    if posting := text("posting"):
+        values["posting"] = posting
+    if lang := text("lang").casefold():
+        if _LANG_CODE.fullmatch(lang):
+            values["lang"] = lang
+        else:
+            errors.append(
+                f"“{_shown(lang)}” is not a language code; use a code such as en, fr or es."
+            )
+    if outcome := text("outcome").casefold():
+        if outcome in OUTCOMES:
+            values["outcome"] = outcome
+        else:
+            errors.append(f"“{_shown(outcome)}” is not an outcome; choose one from the list.")
+    if badge := text("badge").casefold():
+        if badge in BADGES:
+            values["badge"] = badge
+        else:
+            errors.append(f"“{_shown(badge)}” is not a badge; choose one from the list.")
+    for name, label in (("since", "From"), ("until", "To")):
+        if raw := text(name):
+            try:
+                values[name] = parse_day(raw)
+            except ValueError:
+                errors.append(
+                    f"The “{label}” date “{_shown(raw)}” is not a date; "
+                    "use YYYY-MM-DD, for example 2025-06-01."
+                )
+    since, until = values.get("since"), values.get("until")
+    if isinstance(since, date) and isinstance(until, date) and since > until:
+        errors.append(
+            f"The “From” date ({since}) is after the “To” date ({until}); showing all dates."
+        )
+        del values["since"], values["until"]
+    if search := text("q")[:MAX_SEARCH_CHARS]:
+        values["search"] = search
+        if fts_query(search) is None:
+            errors.append("Search needs at least one letter or digit, so it was left out.")
+    for name, limit, what in (("page", MAX_PAGE, "page number"), ("size", MAX_PAGE_SIZE, "size")):
+        if raw := text(name):
+            number = _positive(raw, limit)
+            if number is None:
+                errors.append(
+                    f"“{_shown(raw)}” is not a {what}; use a whole number from 1 to {limit}."
+                )
+            else:
+                values["page" if name == "page" else "page_size"] = number
+    return InboxFilters(**values), errors  # type: ignore[arg-type]
+
+
+def _positive(text: str, limit: int) -> int | None:
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= limit else None
+
+
+def _shown(value: str) -> str:
+    """A bad value quoted back to the recruiter, shortened."""
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+def fts_query(text: str) -> str | None:
+    """A safe FTS5 query for the recruiter's `text`, or None when it has no word.
+
+    The words (runs of Unicode letters and digits, as FTS5's tokenizer sees them) are
+    each quoted as an FTS5 string, so no operator, column filter or syntax in `text`
+    ever reaches MATCH; all must occur, the last as a prefix (a word still being
+    typed). At most MAX_SEARCH_TOKENS words of at most MAX_TOKEN_CHARS characters are
+    kept. Accents need no care: the index ignores them ("cual" finds "¿Cuál").
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", text[: MAX_SEARCH_CHARS * 4]))
+    if not words:
+        return None
+    quoted = ['"' + word[:MAX_TOKEN_CHARS].replace('"', '""') + '"' for word in words]
+    quoted = quoted[:MAX_SEARCH_TOKENS]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+# -- the page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRow:
+    """One conversation as the inbox lists it."""
+
+    id: str
+    candidate: str
+    display_name: str | None
+    username: str | None
+    posting: str
+    status: str
+    started_at: str
+    last_activity_at: str
+    messages: int
+    languages: tuple[str, ...]  # the candidate's languages, the most used first
+    unanswered: bool  # a fallback reply
+    handed_off: bool  # handed off now, or a handoff reply at some point
+    unhelpful: bool  # a reply got a 👎
+    reviewed_by: str | None
+    reviewed_at: str | None
+    # For a search: the best matching message, as (text, is_hit) parts, and its seq.
+    snippet: tuple[tuple[str, bool], ...] = ()
+    snippet_seq: int | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        """Reviewed since its last activity (a new message makes it unreviewed again)."""
+        return self.reviewed_at is not None and self.reviewed_at >= self.last_activity_at
+
+    @property
+    def short_id(self) -> str:
+        return self.id[: queries.SHORT_ID]
+
+    @property
+    def who(self) -> str:
+        """The friendliest name we have for the candidate."""
+        if self.display_name:
+            return self.display_name
+        return f"@{self.username}" if self.username else self.candidate
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    filters: InboxFilters
+    rows: tuple[InboxRow, ...]
+    total: int  # conversations matching the filters, over all pages
+    searched: bool = False  # a search condition applied (the text had a word)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.filters.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.filters.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.filters.page < self.pages
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row in the whole list (1-based), 0 if none."""
+        return (self.filters.page - 1) * self.filters.page_size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def _conditions(filters: InboxFilters, match: str | None) -> tuple[str, list[object]]:
+    """The WHERE clause over `conversations c` and its parameters."""
+    where, params = queries.scope(
+        filters.period, filters.posting, lower="c.last_activity_at", upper="c.started_at"
+    )
+    if filters.lang:
+        where.append(
+            "EXISTS (SELECT 1 FROM messages l WHERE l.lang = ? AND l.conversation = c.id AND "
+            + _WROTE.format(m="l")
+            + ")"
+        )
+        params.append(filters.lang)
+    if filters.outcome:
+        where.append(
+            "EXISTS (SELECT 1 FROM messages o WHERE o.conversation = c.id AND o.outcome = ?"
+            " AND o.direction = 'out')"
+        )
+        params.append(filters.outcome)
+    if filters.badge:
+        where.append(_BADGE_CONDITIONS[filters.badge])
+    if match is not None:
+        where.append(
+            """c.id IN (SELECT s.conversation FROM messages s WHERE s.rowid IN
+            (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))"""
+        )
+        params.append(match)
+    return " AND ".join(where) or "1", params
+
+
+def inbox(db: sqlite3.Connection, filters: InboxFilters) -> InboxPage:
+    """One page of matching conversations, the most recently active first."""
+    match = fts_query(filters.search) if filters.search else None
+    where, params = _conditions(filters, match)
+    total = int(
+        db.execute(f"SELECT count(*) FROM conversations c WHERE {where}", params).fetchone()[0]
+    )
+    rows = db.execute(
+        f"""SELECT c.id, c.candidate, k.display_name, k.username, c.posting, c.status,
+            c.started_at, c.last_activity_at, r.reviewed_by, r.reviewed_at
+        FROM conversations c
+        LEFT JOIN candidates k ON k.key = c.candidate
+        LEFT JOIN conversation_reviews r ON r.conversation = c.id
+        WHERE {where}
+        ORDER BY c.last_activity_at DESC, c.id LIMIT ? OFFSET ?""",
+        [*params, filters.page_size, (filters.page - 1) * filters.page_size],
+    ).fetchall()
+    ids = [row["id"] for row in rows]
+    figures = _figures(db, ids)
+    snippets = _snippets(db, ids, match) if match is not None else {}
+    return InboxPage(
+        filters=filters,
+        rows=tuple(_row(row, figures[row["id"]], snippets.get(row["id"])) for row in rows),
+        total=total,
+        searched=match is not None,
+    )
+
+
+def _row(row: sqlite3.Row, figures: _Figures, snippet: _Snippet | None) -> InboxRow:
+    return InboxRow(
+        id=row["id"],
+        candidate=row["candidate"],
+        display_name=row["display_name"],
+        username=row["username"],
+        posting=row["posting"],
+        status=row["status"],
+        started_at=row["started_at"],
+        last_activity_at=row["last_activity_at"],
+        messages=figures.messages,
+        languages=figures.languages(),
+        unanswered=figures.fallback > 0,
+        handed_off=row["status"] == "handed_off" or figures.handoff > 0,
+        unhelpful=figures.unhelpful > 0,
+        reviewed_by=row["reviewed_by"],
+        reviewed_at=row["reviewed_at"],
+        snippet=snippet[1] if snippet else (),
+        snippet_seq=snippet[0] if snippet else None,
+    )
+
+
+@dataclass(slots=True)
+class _Figures:
+    messages: int = 0
+    fallback: int = 0
+    handoff: int = 0
+    unhelpful: int = 0
+    by_lang: dict[str, int] = field(default_factory=dict)
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.by_lang, key=lambda lang: (-self.by_lang[lang], lang)))
+
+
+def _figures(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, _Figures]:
+    """Message counts, badges and languages of the conversations `ids`."""
+    figures = {conversation: _Figures() for conversation in ids}
+    if not ids:
+        return figures
+    rows = db.execute(
+        f"""SELECT m.conversation, m.lang, {_WROTE.format(m="m")} AS wrote, count(*) AS n,
+            count(CASE WHEN m.direction = 'out' AND m.outcome = 'fallback' THEN 1 END) AS fallback,
+            count(CASE WHEN m.outcome = 'handoff' THEN 1 END) AS handoff,
+            count(CASE WHEN f.helpful = 0 THEN 1 END) AS unhelpful
+        FROM messages m LEFT JOIN feedback f ON f.message = m.id
+        WHERE m.conversation IN ({", ".join("?" * len(ids))})
+        GROUP BY m.conversation, m.lang, wrote""",
+        list(ids),
+    )
+    for row in rows:
+        figure = figures[row["conversation"]]
+        figure.messages += row["n"]
+        figure.fallback += row["fallback"]
+        figure.handoff += row["handoff"]
+        figure.unhelpful += row["unhelpful"]
+        if row["wrote"] and row["lang"]:
+            figure.by_lang[row["lang"]] = figure.by_lang.get(row["lang"], 0) + row["n"]
+    return figures
+
+
+_Snippet = tuple[int, tuple[tuple[str, bool], ...]]  # seq, parts
+
+
+def _snippets(db: sqlite3.Connection, ids: Sequence[str], match: str) -> dict[str, _Snippet]:
+    """For each conversation of `ids`, its first matching message (the candidate's own
+    messages before the bot's): seq and snippet parts."""
+    if not ids:
+        return {}
+    # CROSS JOIN keeps messages outside: FTS5 then checks the match one rowid at a time
+    # for this page's messages instead of listing every match in the store.
+    rows = db.execute(
+        f"""SELECT m.conversation, m.seq,
+            snippet(messages_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
+        FROM messages m CROSS JOIN messages_fts ON messages_fts.rowid = m.rowid
+        WHERE m.conversation IN ({", ".join("?" * len(ids))}) AND messages_fts MATCH ?
+        ORDER BY m.conversation, m.direction = 'out', m.seq""",
+        [HIT_START, HIT_END, *ids, match],
+    )
+    found: dict[str, _Snippet] = {}
+    for row in rows:
+        if row["conversation"] not in found:
+            found[row["conversation"]] = (row["seq"], _snippet_parts(row["snippet"]))
+    return found
+
+
+def _snippet_parts(text: str) -> tuple[tuple[str, bool], ...]:
+    """snippet() output as (text, is_hit) parts, without the markers."""
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(text.split(HIT_START)):
+        hit, _, rest = chunk.partition(HIT_END) if i else ("", "", chunk)
+        if hit:
+            parts.append((hit, True))
+        if rest := rest.replace(HIT_END, ""):
+            parts.append((rest, False))
+    return tuple(parts)
+
+
+# -- choices for the filter form -----------------------------------------------------------
+
+# Each step seeks the next distinct value in an index, so the cost grows with the number
+# of values, not of rows.
+_DISTINCT_POSTINGS = """WITH RECURSIVE p(posting) AS (
+    SELECT min(posting) FROM conversations
+    UNION ALL
+    SELECT (SELECT min(posting) FROM conversations WHERE posting > p.posting) FROM p
+    WHERE p.posting IS NOT NULL)
+SELECT posting FROM p WHERE posting IS NOT NULL"""
+_DISTINCT_LANGS = """WITH RECURSIVE l(lang) AS (
+    SELECT min(lang) FROM messages WHERE lang IS NOT NULL
+    UNION ALL
+    SELECT (SELECT min(lang) FROM messages WHERE lang > l.lang) FROM l WHERE l.lang IS NOT NULL)
+SELECT lang FROM l WHERE lang IS NOT NULL"""
+
+
+def posting_choices(db: sqlite3.Connection) -> list[str]:
+    """Every posting that has a conversation, in order."""
+    return [row[0] for row in db.execute(_DISTINCT_POSTINGS)]
+
+
+def language_choices(db: sqlite3.Connection) -> list[str]:
+    """Every language a candidate wrote in (the `lang` filter's values), in order."""
+    return [
+        lang
+        for (lang,) in db.execute(_DISTINCT_LANGS).fetchall()
+        if db.execute(
+            f"SELECT 1 FROM messages m WHERE m.lang = ? AND {_WROTE.format(m='m')} LIMIT 1",
+            (lang,),
+        ).fetchone()
+    ]
+
+
+# -- export --------------------------------------------------------------------------------
+
+EXPORT_BATCH = 500
+
+
+def matching_ids(db: sqlite3.Connection, filters: InboxFilters) -> list[str]:
+    """Every conversation matching `filters` (the page aside), in inbox order."""
+    match = fts_query(filters.search) if filters.search else None
+    where, params = _conditions(filters, match)
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT c.id FROM conversations c WHERE {where} "
+            "ORDER BY c.last_activity_at DESC, c.id",
+            params,
+        )
+    ]
+
+
+def transcripts_of(db: sqlite3.Connection, ids: Sequence[str]) -> Iterator[Transcript]:
+    """The transcripts of conversations `ids`, in that order, read a batch at a time (for
+    `bot.transcripts.export.write_csv`). An id no longer stored is skipped."""
+    for start in range(0, len(ids), EXPORT_BATCH):
+        batch = list(ids[start : start + EXPORT_BATCH])
+        with_clause = _SUMMARY.format(inner=f"c.id IN ({', '.join('?' * len(batch))})")
+        summaries = {
+            row["id"]: ConversationSummary(**dict(row))
+            for row in db.execute(f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary", batch)
+        }
+        for conversation in batch:
+            if summary := summaries.get(conversation):
+                yield Transcript(summary, queries.messages(db, conversation))
