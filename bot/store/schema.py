@@ -99,6 +99,10 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     CREATE INDEX conversations_by_posting ON conversations (posting, last_activity_at);
     CREATE INDEX messages_by_lang ON messages (lang, conversation);
+    -- The console's Trends: per-day figures read from this index alone (covering).
+    CREATE INDEX messages_by_day ON messages (
+        substr(created_at, 1, 10), direction, outcome, lang, topics, conversation
+    );
 
     CREATE TABLE console_users (
         name TEXT PRIMARY KEY COLLATE NOCASE,
