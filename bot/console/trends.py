@@ -12,9 +12,10 @@ the question it answers, and finding that question costs a lookup per reply,
 too slow for a page over 100,000 messages. The stored language of a reply is
 no substitute: the bot answers a German question in English.
 
-Every read is an aggregate over the index `messages_by_day` (schema v5), so the
-page costs the same whether a day holds ten messages or ten thousand rows of
-text.
+The counts are aggregates over the covering index `messages_by_day` (schema v5),
+never over the table with its texts, so their cost follows the number of messages
+in the period; the feedback walks the votes, far fewer than the messages, and looks
+each one's message up by id.
 """
 
 from __future__ import annotations
@@ -127,24 +128,27 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
     """The figures of a closed `period`, for one posting or (None) all of them."""
     if not (period.since and period.until):
         raise ValueError("trends need a closed period")
-    scope = f"{_DAY} BETWEEN ? AND ?"
-    params: list[object] = [str(period.since), str(period.until)]
-    if posting:
-        scope += " AND conversation IN (SELECT id FROM conversations WHERE posting = ?)"
-        params.append(posting)
+    days = period.days()
+    # The unary + keeps SQLite on messages_by_day rather than reading every message of
+    # the posting, whatever its date, through messages_by_conversation and the table:
+    # the cost then follows the period, not the posting's whole history.
+    of_posting = " AND +conversation IN (SELECT id FROM conversations WHERE posting = ?)"
+    posting_params = [posting] if posting else []
 
     # Grouped in the order of messages_by_day: SQLite streams the groups, no sort.
     counts = db.execute(
         f"""SELECT {_DAY}, direction, outcome, lang, count(*) FROM messages
-        WHERE {scope} GROUP BY {_DAY}, direction, outcome, lang""",
-        params,
+        WHERE {_DAY} BETWEEN ? AND ?{of_posting if posting else ""}
+        GROUP BY {_DAY}, direction, outcome, lang""",
+        [str(period.since), str(period.until), *posting_params],
     ).fetchall()
-    # The unary + keeps SQLite from preferring messages_by_outcome, which would read
-    # every answer ever given from the table instead of the period's part of the index.
+    # Day by day, SQLite jumps straight to the index entries of the day's answers.
     answered_topics = db.execute(
         f"""SELECT topics, count(*) FROM messages
-        WHERE {scope} AND +direction = 'out' AND +outcome = 'answer' GROUP BY topics""",
-        params,
+        WHERE {_DAY} IN ({", ".join("?" * len(days))}) AND direction = 'out'
+            AND outcome = 'answer'{of_posting if posting else ""}
+        GROUP BY topics""",
+        [*map(str, days), *posting_params],
     ).fetchall()
     feedback = _feedback(db, period, posting)
 
@@ -155,8 +159,8 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
         tally.add(direction, outcome, count)
         if _is_question(direction, outcome):
             languages[lang or UNKNOWN_LANGUAGE] += count
-    days = tuple(
-        Day(d, by_day[str(d)].figures() if str(d) in by_day else Figures()) for d in period.days()
+    listed = tuple(
+        Day(d, by_day[str(d)].figures() if str(d) in by_day else Figures()) for d in days
     )
     topics: Counter[str] = Counter()
     for joined, count in answered_topics:
@@ -166,8 +170,8 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
     return Trends(
         period=period,
         posting=posting,
-        total=_sum(d.figures for d in days),
-        days=days,
+        total=_sum(d.figures for d in listed),
+        days=listed,
         topics=_ranked(topics)[:TOP_TOPICS],
         languages=_ranked(languages),
         feedback=feedback,
