@@ -99,6 +99,8 @@ MIGRATIONS: tuple[str, ...] = (
     END;
     CREATE INDEX conversations_by_posting ON conversations (posting, last_activity_at);
     CREATE INDEX messages_by_lang ON messages (lang, conversation);
+    -- The console's inbox: "has a reply with this outcome" from the index alone.
+    CREATE INDEX messages_by_outcome_conversation ON messages (outcome, conversation);
     -- The console's Trends: per-day figures read from this index alone (covering).
     CREATE INDEX messages_by_day ON messages (
         substr(created_at, 1, 10), direction, outcome, lang, topics, conversation
