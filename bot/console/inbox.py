@@ -41,6 +41,7 @@ BADGES: dict[str, str] = {
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_TOKENS = 8
 MAX_TOKEN_CHARS = 40
+MIN_PREFIX_CHARS = 2
 SNIPPET_TOKENS = 12
 # snippet() marks each hit with these; `_snippet_parts` splits on them. A candidate's own
 # text containing them can only misplace a highlight: every part is escaped as text.
@@ -51,13 +52,18 @@ _WORD = re.compile(r"[^\W_]+")
 
 # A message the candidate wrote (not a command such as "1" picking a suggestion).
 _WROTE = "{m}.direction = 'in' AND ({m}.outcome IS NULL OR {m}.outcome <> 'command')"
+# A reply outcome (OUTCOMES) is only ever on the bot's messages: these conditions need no
+# direction, so they are answered by the index messages_by_outcome_conversation alone.
+_HAS_OUTCOME = (
+    "EXISTS (SELECT 1 FROM messages o WHERE o.outcome = {outcome} AND o.conversation = c.id)"
+)
+_ORDER = "ORDER BY c.last_activity_at DESC, c.id"
 _BADGE_CONDITIONS: dict[str, str] = {
-    "unanswered": """EXISTS (SELECT 1 FROM messages b WHERE b.conversation = c.id
-        AND b.outcome = 'fallback' AND b.direction = 'out')""",
-    "handed_off": """(c.status = 'handed_off' OR EXISTS (SELECT 1 FROM messages b
-        WHERE b.conversation = c.id AND b.outcome = 'handoff'))""",
-    "unhelpful": """EXISTS (SELECT 1 FROM messages b JOIN feedback f ON f.message = b.id
-        WHERE b.conversation = c.id AND f.helpful = 0)""",
+    "unanswered": _HAS_OUTCOME.format(outcome="'fallback'"),
+    "handed_off": "(c.status = 'handed_off' OR " + _HAS_OUTCOME.format(outcome="'handoff'") + ")",
+    # Few messages get a vote: start from the votes.
+    "unhelpful": """c.id IN (SELECT b.conversation FROM feedback f
+        JOIN messages b ON b.id = f.message WHERE f.helpful = 0)""",
     "unreviewed": """NOT EXISTS (SELECT 1 FROM conversation_reviews r
         WHERE r.conversation = c.id AND r.reviewed_at >= c.last_activity_at)""",
 }
@@ -209,16 +215,18 @@ def fts_query(text: str) -> str | None:
 
     The words (runs of Unicode letters and digits, as FTS5's tokenizer sees them) are
     each quoted as an FTS5 string, so no operator, column filter or syntax in `text`
-    ever reaches MATCH; all must occur, the last as a prefix (a word still being
-    typed). At most MAX_SEARCH_TOKENS words of at most MAX_TOKEN_CHARS characters are
-    kept. Accents need no care: the index ignores them ("cual" finds "¿Cuál").
+    ever reaches MATCH; all must occur, the last as a prefix ("sal" finds "salary")
+    unless it is a single character (all the words starting with "r" are no search).
+    At most MAX_SEARCH_TOKENS words of at most MAX_TOKEN_CHARS characters are kept.
+    Accents need no care: the index ignores them ("cual" finds "¿Cuál").
     """
     words = _WORD.findall(unicodedata.normalize("NFKC", text[: MAX_SEARCH_CHARS * 4]))
+    words = words[:MAX_SEARCH_TOKENS]
     if not words:
         return None
     quoted = ['"' + word[:MAX_TOKEN_CHARS].replace('"', '""') + '"' for word in words]
-    quoted = quoted[:MAX_SEARCH_TOKENS]
-    quoted[-1] += "*"
+    if len(words[-1]) >= MIN_PREFIX_CHARS:
+        quoted[-1] += "*"
     return " AND ".join(quoted)
 
 
@@ -307,10 +315,7 @@ def _conditions(filters: InboxFilters, match: str | None) -> tuple[str, list[obj
         )
         params.append(filters.lang)
     if filters.outcome:
-        where.append(
-            "EXISTS (SELECT 1 FROM messages o WHERE o.conversation = c.id AND o.outcome = ?"
-            " AND o.direction = 'out')"
-        )
+        where.append(_HAS_OUTCOME.format(outcome="?"))
         params.append(filters.outcome)
     if filters.badge:
         where.append(_BADGE_CONDITIONS[filters.badge])
@@ -327,28 +332,63 @@ def inbox(db: sqlite3.Connection, filters: InboxFilters) -> InboxPage:
     """One page of matching conversations, the most recently active first."""
     match = fts_query(filters.search) if filters.search else None
     where, params = _conditions(filters, match)
-    total = int(
-        db.execute(f"SELECT count(*) FROM conversations c WHERE {where}", params).fetchone()[0]
+    offset = (filters.page - 1) * filters.page_size
+    if match is None:
+        # Walking conversations_by_activity stops at the page: only the count sees them all.
+        total = _count(db, where, params)
+        page_ids = _ordered_ids(db, where, params, limit=filters.page_size, offset=offset)
+    else:
+        # A search's matches are gathered in full before any row comes out: gather them
+        # once, for the count and the page together.
+        ids = _ordered_ids(db, where, params)
+        total = len(ids)
+        page_ids = ids[offset : offset + filters.page_size]
+    rows = _rows(db, page_ids)
+    figures = _figures(db, page_ids)
+    snippets = _snippets(db, page_ids, match) if match is not None else {}
+    return InboxPage(
+        filters=filters,
+        rows=tuple(_row(rows[i], figures[i], snippets.get(i)) for i in page_ids if i in rows),
+        total=total,
+        searched=match is not None,
     )
+
+
+def _in(column: str, values: Sequence[object]) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _count(db: sqlite3.Connection, where: str, params: Sequence[object]) -> int:
+    sql = f"SELECT count(*) FROM conversations c WHERE {where}"
+    return int(db.execute(sql, params).fetchone()[0])
+
+
+def _ordered_ids(
+    db: sqlite3.Connection,
+    where: str,
+    params: Sequence[object],
+    *,
+    limit: int = -1,
+    offset: int = 0,
+) -> list[str]:
+    sql = f"SELECT c.id FROM conversations c WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
+    return [row[0] for row in db.execute(sql, [*params, limit, offset])]
+
+
+def _rows(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, sqlite3.Row]:
+    """The conversations `ids` with their candidate and review, by id."""
+    if not ids:
+        return {}
     rows = db.execute(
         f"""SELECT c.id, c.candidate, k.display_name, k.username, c.posting, c.status,
             c.started_at, c.last_activity_at, r.reviewed_by, r.reviewed_at
         FROM conversations c
         LEFT JOIN candidates k ON k.key = c.candidate
         LEFT JOIN conversation_reviews r ON r.conversation = c.id
-        WHERE {where}
-        ORDER BY c.last_activity_at DESC, c.id LIMIT ? OFFSET ?""",
-        [*params, filters.page_size, (filters.page - 1) * filters.page_size],
-    ).fetchall()
-    ids = [row["id"] for row in rows]
-    figures = _figures(db, ids)
-    snippets = _snippets(db, ids, match) if match is not None else {}
-    return InboxPage(
-        filters=filters,
-        rows=tuple(_row(row, figures[row["id"]], snippets.get(row["id"])) for row in rows),
-        total=total,
-        searched=match is not None,
+        WHERE {_in("c.id", ids)}""",
+        list(ids),
     )
+    return {row["id"]: row for row in rows}
 
 
 def _row(row: sqlite3.Row, figures: _Figures, snippet: _Snippet | None) -> InboxRow:
@@ -396,7 +436,7 @@ def _figures(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, _Figures]:
             count(CASE WHEN m.outcome = 'handoff' THEN 1 END) AS handoff,
             count(CASE WHEN f.helpful = 0 THEN 1 END) AS unhelpful
         FROM messages m LEFT JOIN feedback f ON f.message = m.id
-        WHERE m.conversation IN ({", ".join("?" * len(ids))})
+        WHERE {_in("m.conversation", ids)}
         GROUP BY m.conversation, m.lang, wrote""",
         list(ids),
     )
@@ -419,15 +459,16 @@ def _snippets(db: sqlite3.Connection, ids: Sequence[str], match: str) -> dict[st
     messages before the bot's): seq and snippet parts."""
     if not ids:
         return {}
-    # CROSS JOIN keeps messages outside: FTS5 then checks the match one rowid at a time
-    # for this page's messages instead of listing every match in the store.
+    # One pass over the matches, keeping this page's messages. With "rowid IN (...)" FTS5
+    # would run the whole query again for each rowid; "+" keeps the test out of its hands.
     rows = db.execute(
         f"""SELECT m.conversation, m.seq,
             snippet(messages_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
-        FROM messages m CROSS JOIN messages_fts ON messages_fts.rowid = m.rowid
-        WHERE m.conversation IN ({", ".join("?" * len(ids))}) AND messages_fts MATCH ?
+        FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+        WHERE messages_fts MATCH ? AND +messages_fts.rowid IN
+            (SELECT p.rowid FROM messages p WHERE {_in("p.conversation", ids)})
         ORDER BY m.conversation, m.direction = 'out', m.seq""",
-        [HIT_START, HIT_END, *ids, match],
+        [HIT_START, HIT_END, match, *ids],
     )
     found: dict[str, _Snippet] = {}
     for row in rows:
@@ -490,15 +531,7 @@ EXPORT_BATCH = 500
 def matching_ids(db: sqlite3.Connection, filters: InboxFilters) -> list[str]:
     """Every conversation matching `filters` (the page aside), in inbox order."""
     match = fts_query(filters.search) if filters.search else None
-    where, params = _conditions(filters, match)
-    return [
-        row[0]
-        for row in db.execute(
-            f"SELECT c.id FROM conversations c WHERE {where} "
-            "ORDER BY c.last_activity_at DESC, c.id",
-            params,
-        )
-    ]
+    return _ordered_ids(db, *_conditions(filters, match))
 
 
 def transcripts_of(db: sqlite3.Connection, ids: Sequence[str]) -> Iterator[Transcript]:
@@ -506,7 +539,7 @@ def transcripts_of(db: sqlite3.Connection, ids: Sequence[str]) -> Iterator[Trans
     `bot.transcripts.export.write_csv`). An id no longer stored is skipped."""
     for start in range(0, len(ids), EXPORT_BATCH):
         batch = list(ids[start : start + EXPORT_BATCH])
-        with_clause = _SUMMARY.format(inner=f"c.id IN ({', '.join('?' * len(batch))})")
+        with_clause = _SUMMARY.format(inner=_in("c.id", batch))
         summaries = {
             row["id"]: ConversationSummary(**dict(row))
             for row in db.execute(f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary", batch)

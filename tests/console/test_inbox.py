@@ -176,6 +176,8 @@ async def test_a_conversation_spanning_the_period_overlaps_it(
         ("CUÁL", ["ana"]),
         ("teletravail", ["pierre"]),
         ("sal", ["ana", "pierre"]),  # the last word is a prefix: salario, salaire
+        ("s", []),  # but not a single letter
+        ("quel est le", ["pierre"]),
         ("sponsor visas", ["pierre", "jane"]),
         ("sponsor visas remote", []),  # every word must occur (in one message)
         ("remote", ["jane", "old"]),
@@ -296,7 +298,8 @@ def test_random_text_never_breaks_the_search(db) -> None:
 
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query("¿Cuál es?") == '"Cuál" AND "es"*'
-    assert fts_query('say "hi" NEAR(x)') == '"say" AND "hi" AND "NEAR" AND "x"*'
+    assert fts_query('say "hi" NEAR(xy)') == '"say" AND "hi" AND "NEAR" AND "xy"*'
+    assert fts_query("visa r") == '"visa" AND "r"'  # one letter is no prefix
     assert fts_query("user_name") == '"user" AND "name"*'
     assert fts_query("cua\u0301l") == '"cuál"*'  # combining accent composed first
     assert fts_query("😀 ... ***") is None
