@@ -1,16 +1,20 @@
-"""Timings of the console inbox's queries (bot/console/inbox.py), without HTTP.
+"""Timings of the console inbox: its queries (bot/console/inbox.py) and the page over HTTP.
 
     python benchmarks/bench_inbox.py [--database PATH] [--messages N] [--runs R]
 
 Builds a database with benchmarks/console_data.py (100,000 messages by default) unless
-one is given, then runs each query R times, each time on a new read-only connection as
-the console's requests do, and prints the median and the 95th percentile. Machines
-here are shared: run it twice and read the better figures.
+one is given; a given one is copied first, since the page needs an account in it. Each
+query runs R times, each time on a new read-only connection as the console's requests
+do. The page is asked for through FastAPI's TestClient (the real application, in
+process, signed in): the times include the session check, the queries and the
+template, but no network. Each line is the median and the 95th percentile of R runs.
+Machines here are shared: run it twice and read the better figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -24,7 +28,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fastapi.testclient import TestClient  # noqa: E402
+
 from benchmarks.console_data import build  # noqa: E402
+from bot.console import users  # noqa: E402
+from bot.console.app import create_app  # noqa: E402
+from bot.console.database import ConsoleDatabase  # noqa: E402
 from bot.console.inbox import (  # noqa: E402
     InboxFilters,
     inbox,
@@ -32,6 +41,7 @@ from bot.console.inbox import (  # noqa: E402
     matching_ids,
     posting_choices,
 )
+from bot.settings import Settings  # noqa: E402
 from bot.transcripts import queries  # noqa: E402
 from bot.transcripts.periods import today  # noqa: E402
 
@@ -89,15 +99,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        path = args.database
-        if path is None:
-            path = Path(folder) / "console.sqlite3"
+        path = Path(folder) / "console.sqlite3"
+        if args.database:
+            for suffix in ("", "-wal"):
+                if Path(f"{args.database}{suffix}").exists():
+                    shutil.copy(f"{args.database}{suffix}", f"{path}{suffix}")
+        else:
             built = build(path, args.messages)
             print(f"built {built.messages:,} messages in {built.seconds:.1f} s")
-        print(f"{'query':34} {'median':>8} {'p95':>8}  rows/total")
+        print(f"{'query':50} {'median':>8} {'p95':>8}  rows/total")
         for name, filters in CASES.items():
             median, p95, page = timed(lambda f=filters: on(path, inbox, f), args.runs)
-            print(f"{name:34} {median:6.1f}ms {p95:6.1f}ms  {len(page.rows)}/{page.total}")
+            print(f"{name:50} {median:6.1f}ms {p95:6.1f}ms  {len(page.rows)}/{page.total}")
         for name, run in {
             "posting_choices": lambda: on(path, posting_choices),
             "language_choices": lambda: on(path, language_choices),
@@ -105,7 +118,53 @@ def main() -> None:
             "matching_ids 'visa'": lambda: on(path, matching_ids, InboxFilters(search="visa")),
         }.items():
             median, p95, result = timed(run, args.runs)
-            print(f"{name:34} {median:6.1f}ms {p95:6.1f}ms  {len(result)}")
+            print(f"{name:50} {median:6.1f}ms {p95:6.1f}ms  {len(result)}")
+        pages(path, args.runs)
+
+
+PASSWORD = "benchmark password, long enough"
+PAGES = (
+    "/",
+    "/?page=20",
+    "/?badge=unanswered",
+    "/?posting=sol-data-es&lang=es&outcome=fallback",
+    "/?q=visa",
+    "/?q=salary",
+    "/?q=de",
+    "/?q=de&lang=fr&badge=unreviewed",
+)
+
+
+def pages(path: Path, runs: int) -> None:
+    """The inbox page as a signed-in recruiter, and one export of everything."""
+    with ConsoleDatabase(path).writer() as db:
+        users.add_user(db, "bench", "recruiter", PASSWORD)
+    with TestClient(create_app(Settings(database=path)), follow_redirects=False) as client:
+        form = client.get("/login").text
+        csrf = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        signed_in = client.post(
+            "/login", data={"name": "bench", "password": PASSWORD, "csrf": csrf, "next": "/"}
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        for url in PAGES:
+
+            def get(url: str = url) -> int:
+                response = client.get(url)
+                assert response.status_code == 200, response.text
+                return len(response.content)
+
+            median, p95, size = timed(get, runs)
+            print(f"{'GET ' + url:50} {median:6.1f}ms {p95:6.1f}ms  {size:,} bytes")
+        inbox_page = client.get("/").text
+        csrf = inbox_page.split('name="csrf" value="', 1)[1].split('"', 1)[0]  # the session's
+        start = time.perf_counter()
+        exported = client.post("/export", data={"csrf": csrf})
+        assert exported.status_code == 200, exported.text
+        seconds = time.perf_counter() - start
+        print(
+            f"{'POST /export (everything)':50} {seconds * 1000:6.0f}ms once  "
+            f"{len(exported.content) / 1e6:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

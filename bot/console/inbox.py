@@ -52,8 +52,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 # A message the candidate wrote (not a command such as "1" picking a suggestion).
 _WROTE = "{m}.direction = 'in' AND ({m}.outcome IS NULL OR {m}.outcome <> 'command')"
-# A reply outcome (OUTCOMES) is only ever on the bot's messages: these conditions need no
-# direction, so they are answered by the index messages_by_outcome_conversation alone.
+# "Has a message with this outcome", from the index messages_by_outcome_conversation alone.
+# No direction is needed: answer, clarify and fallback are only ever on the bot's replies,
+# and "handoff" on either side (the candidate's question passed on, the bot's notice) is
+# a hand-off.
 _HAS_OUTCOME = (
     "EXISTS (SELECT 1 FROM messages o WHERE o.outcome = {outcome} AND o.conversation = c.id)"
 )
@@ -80,7 +82,7 @@ class InboxFilters:
 
     posting: str | None = None
     lang: str | None = None
-    outcome: str | None = None  # one of OUTCOMES: at least one reply with it
+    outcome: str | None = None  # one of OUTCOMES: at least one message with it
     badge: str | None = None  # one of BADGES
     since: date | None = None
     until: date | None = None
