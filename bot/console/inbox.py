@@ -107,11 +107,7 @@ class InboxFilters:
     @property
     def active(self) -> bool:
         """Some filter or a search narrows the list (the page number aside)."""
-        return self.narrowed() != InboxFilters(page_size=self.page_size)
-
-    def narrowed(self) -> InboxFilters:
-        """The same filters on page 1."""
-        return replace(self, page=1)
+        return replace(self, page=1) != InboxFilters(page_size=self.page_size)
 
     def params(self, *, page: int | None = None) -> dict[str, str]:
         """The query-string values that `parse_filters` reads back into these filters;

@@ -284,3 +284,27 @@ def test_export_needs_a_login(data: InboxData) -> None:
     with TestClient(create_app(console_settings(data.path)), follow_redirects=False) as client:
         response = client.post("/export", data={"csrf": "x"})
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "errors"),
+    [
+        ("posting=%27%20OR%201%3D1%20--", 0, 0),  # a posting nobody has
+        ("posting=backend%27%3B%20DROP%20TABLE%20conversations%3B--", 0, 0),
+        ("posting=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", 0, 0),
+        ("posting=%ff%fe&q=%ED%A0%80", 0, 1),  # bytes that are not UTF-8
+        ("lang=en%27--&outcome=answer%22&badge=%3Cscript%3E", 6, 3),  # refused, so ignored
+        ("since=%00&until=2025-02-30&page=%F0%9F%98%80", 6, 3),
+    ],
+)
+def test_hostile_filter_values_match_nothing_and_run_nothing(
+    rita: TestClient, data: InboxData, query: str, rows: int, errors: int
+) -> None:
+    response = rita.get(f"/?{query}")
+    assert response.status_code == 200
+    assert len(ROW.findall(response.text)) == rows
+    assert response.text.count('class="error" role="alert"') == errors
+    body = response.text.split("</head>")[1]
+    assert "<img src=x" not in body and "<script" not in body
+    with closing(sqlite3.connect(data.path)) as db:
+        assert db.execute("SELECT count(*) FROM conversations").fetchone()[0] == len(NAMES)
