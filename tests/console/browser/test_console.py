@@ -3,16 +3,26 @@ reviewed, export, copy YAML, and never run what a candidate typed."""
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import re
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+import yaml
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from bot.console.sessions import COOKIE
 from tests.console.browser.conftest import (
+    FRONTEND,
     IMG,
     IMG_QUESTION,
+    SCREENSHOTS,
     SCRIPT,
     SCRIPT_QUESTION,
+    VIEWPORT,
     Console,
     Tab,
     log_page,
@@ -32,6 +42,17 @@ WATCH_VIOLATIONS = """() => {
     document.addEventListener("securitypolicyviolation",
         (event) => window.__violations.push(event.violatedDirective));
 }"""
+
+
+def listed(page: Page, count: int) -> set[str]:
+    """The conversations the inbox lists, once it lists `count` of them."""
+    rows = page.locator("#conversations tbody tr")
+    expect(rows).to_have_count(count)
+    return set(rows.evaluate_all("rows => rows.map((row) => row.dataset.conversation)"))
+
+
+def row(page: Page, conversation: str) -> Locator:
+    return page.locator(f'#conversations tr[data-conversation="{conversation}"]')
 
 
 def transcript(page: Page, conversation: str) -> None:
@@ -77,6 +98,95 @@ def test_signing_in_and_out_through_the_form(browser: Browser, console: Console)
         assert log.dialogs == [] and log.csp_violations() == []
     finally:
         context.close()
+
+
+# -- the inbox ---------------------------------------------------------------------------
+
+
+def test_filters_narrow_the_inbox(tab: Tab, console: Console) -> None:
+    page, sample = tab.page, console.sample
+    page.goto("/")
+    assert listed(page, 8) == set(sample.ids.values())
+    expect(page.locator("#summary")).to_contain_text("1–8 of 8 conversations")
+
+    page.get_by_label("Language").select_option("es")  # applies itself (data-autosubmit)
+    expect(page).to_have_url(re.compile(r"[?&]lang=es"))
+    assert listed(page, 2) == {sample.diego, sample.lucia}
+    expect(page.get_by_label("Language")).to_have_value("es")
+
+    page.get_by_label("Posting").select_option(FRONTEND)  # on top of the language
+    assert listed(page, 1) == {sample.lucia}
+
+    page.get_by_role("link", name="Clear").click()
+    assert listed(page, 8) == set(sample.ids.values())
+
+    page.get_by_label("Show").select_option("unhelpful")
+    assert listed(page, 1) == {sample.priya}
+    page.get_by_label("Show").select_option("unanswered")
+    assert listed(page, 4) == {sample.diego, sample.priya, sample.sam, sample.marc}
+    page.get_by_label("Show").select_option("")
+    page.get_by_label("Bot reply").select_option("handoff")
+    assert listed(page, 1) == {sample.diego}
+
+    page.goto("/")
+    week_ago = (datetime.now(UTC) - timedelta(days=7)).date().isoformat()
+    page.get_by_label("From").fill(week_ago)
+    page.get_by_role("button", name="Apply").click()
+    assert listed(page, 7) == set(sample.ids.values()) - {sample.olivia}
+
+
+def test_search_narrows_the_inbox_and_marks_the_words(tab: Tab, console: Console) -> None:
+    page, sample = tab.page, console.sample
+    page.goto("/")
+    search = page.get_by_label("Search the messages")
+    search.fill("visa")
+    search.press("Enter")
+    assert listed(page, 1) == {sample.diego}
+    expect(row(page, sample.diego).locator(".snippet mark")).to_have_text("visados")
+
+    search = page.get_by_label("Search the messages")
+    search.fill("salary")
+    search.press("Enter")
+    assert listed(page, 2) == {sample.priya, sample.sam}
+
+
+def test_a_transcript_opens_from_the_inbox(tab: Tab, console: Console) -> None:
+    page = tab.page
+    page.goto("/")
+    page.get_by_role("link", name="Priya Raman").click()
+    expect(page).to_have_url(f"{console.url}/conversations/{console.sample.priya}")
+    expect(page.locator(".chat .bubble")).to_have_count(6)
+
+
+def test_export_downloads_the_filtered_conversations(tab: Tab, console: Console) -> None:
+    page, sample = tab.page, console.sample
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    shown = listed(page, 2)
+    counts = {c: int(row(page, c).locator("td").nth(3).inner_text()) for c in shown}
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export 2 as CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    rows = read_csv(Path(download.value.path()))
+    assert {r["conversation"] for r in rows} == shown == {sample.diego, sample.lucia}
+    for conversation, messages in counts.items():
+        assert sum(r["conversation"] == conversation for r in rows) == messages
+    assert "¿Patrocinan visados de trabajo?" in {r["text"] for r in rows}
+    assert {r["display_name"] for r in rows} == {"Diego Fernández", "Lucía Gómez"}
+
+    page.get_by_label("pseudonyms for names").check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export 2 as CSV").click()
+    rows = read_csv(Path(download.value.path()))
+    assert {r["conversation"] for r in rows} == shown
+    names = {r["display_name"] for r in rows}
+    assert names and names.isdisjoint({"Diego Fernández", "Lucía Gómez"})
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    text = path.read_text(encoding="utf-8-sig")  # the export starts with a BOM for Excel
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 # -- a transcript ------------------------------------------------------------------------
@@ -131,7 +241,13 @@ def test_marking_reviewed_survives_a_reload(tab: Tab, console: Console) -> None:
     page.reload()
     expect(state).to_have_text("reviewed")
 
-    page.get_by_role("button", name="Mark as not reviewed").click()  # leave it as found
+    page.goto("/")
+    expect(row(page, console.sample.lucia).locator(".badge")).to_have_text("reviewed")
+    page.get_by_label("Show").select_option("unreviewed")
+    assert console.sample.lucia not in listed(page, 5)
+
+    transcript(page, console.sample.lucia)  # leave it as found
+    page.get_by_role("button", name="Mark as not reviewed").click()
     expect(state).to_have_text("unreviewed")
     page.reload()
     expect(state).to_have_text("unreviewed")
@@ -180,6 +296,59 @@ def test_script_and_img_messages_are_text_in_the_transcript(tab: Tab, console: C
     assert tab.log.dialogs == []
 
 
+def test_script_and_img_messages_are_text_in_the_inbox(tab: Tab, console: Console) -> None:
+    page = tab.page
+    for words, question in (("script", SCRIPT_QUESTION), ("onerror", IMG_QUESTION)):
+        page.goto(f"/?q={words}")
+        assert listed(page, 1) == {console.sample.sam}
+        expect(page.locator(".snippet")).to_have_text(question)
+        assert question in page.inner_text("#conversations")
+        expect(page.locator("main img")).to_have_count(0)
+        assert pwned(page) is None
+
+
+def test_script_and_img_questions_are_text_on_the_unanswered_page(tab: Tab) -> None:
+    page = tab.page
+    page.goto("/unanswered")
+    text = page.inner_text("main")
+    assert SCRIPT_QUESTION in text and IMG_QUESTION in text
+    expect(page.locator("main img")).to_have_count(0)
+    expect(page.locator("script")).to_have_count(1)
+    assert pwned(page) is None
+
+
+# -- YAML snippets -------------------------------------------------------------------------
+
+
+def test_copy_puts_the_yaml_snippet_on_the_clipboard(tab: Tab, console: Console) -> None:
+    page = tab.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url)
+    page.goto("/unanswered")
+    # The snippet suggesting a topic for the hostile question: it must survive as text.
+    snippet = page.locator("pre.yaml", has_text="__pwned")
+    expect(snippet).to_have_count(1)
+    snippet_id = snippet.get_attribute("id")
+    assert snippet_id
+    button = page.locator(f'button[data-copy="{snippet_id}"]')
+    button.click()
+    expect(button.locator("xpath=..").locator(".copied")).to_have_text("Copied")
+
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == snippet.text_content()
+    topics = yaml.safe_load(copied)
+    assert isinstance(topics, list) and len(topics) == 1
+    assert topics[0]["en"]["examples"] == [SCRIPT_QUESTION]
+    assert pwned(page) is None
+
+    # Another snippet replaces it: the button copies its own snippet, not the first.
+    other = page.locator("pre.yaml", has_text="relocation package")
+    page.locator(f'button[data-copy="{other.get_attribute("id")}"]').click()
+    page.wait_for_function(
+        "(text) => navigator.clipboard.readText().then((now) => now !== text)", arg=copied
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == other.text_content()
+
+
 # -- the Content-Security-Policy ----------------------------------------------------------
 
 
@@ -187,7 +356,9 @@ def test_the_csp_blocks_an_injected_inline_script(tab: Tab, console: Console) ->
     page = tab.page
     transcript(page, console.sample.sam)
     page.evaluate(WATCH_VIOLATIONS)
-    assert page.evaluate(INJECT_INLINE_SCRIPT) is False
+    with page.expect_console_message(lambda m: "Content Security Policy" in m.text) as refusal:
+        assert page.evaluate(INJECT_INLINE_SCRIPT) is False
+    assert "inline script" in refusal.value.text and "script-src 'self'" in refusal.value.text
     page.wait_for_function("window.__violations.length > 0")
     assert page.evaluate("window.__violations") == ["script-src-elem"]
     assert page.evaluate("window.__injected") is None
@@ -200,7 +371,7 @@ def test_without_the_csp_header_the_same_injection_runs(tab: Tab, console: Conso
     page = tab.page
     url = f"{console.url}/conversations/{console.sample.sam}"
 
-    def without_csp(route) -> None:  # type: ignore[no-untyped-def]
+    def without_csp(route: Route) -> None:
         response = route.fetch()
         headers = {k: v for k, v in response.headers.items() if k != "content-security-policy"}
         route.fulfill(response=response, headers=headers)
@@ -224,3 +395,37 @@ def test_pages_keep_to_their_own_csp(tab: Tab, console: Console) -> None:
         page.goto(path)
         page.wait_for_load_state("load")
         assert page.evaluate("window.__violations") == [], path
+
+
+# -- screenshots for the README ------------------------------------------------------------
+
+
+def test_screenshots(tab: Tab, console: Console, tmp_path: Path) -> None:
+    """The inbox and a transcript at 1280 pixels wide. With HIREBOT_SCREENSHOTS=1 they are
+    written to docs/screenshots/ for the README; otherwise to a temporary folder."""
+    folder = SCREENSHOTS if os.environ.get("HIREBOT_SCREENSHOTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page = tab.page
+    page.goto("/")
+    listed(page, 8)
+    page.screenshot(path=folder / "inbox.png", full_page=True)
+    assert fits_the_width(page)
+
+    transcript(page, console.sample.diego)
+    expect(page.locator(".timeline li")).to_have_count(4)
+    page.screenshot(path=folder / "transcript.png", full_page=True)
+    assert fits_the_width(page)
+    for name in ("inbox.png", "transcript.png"):
+        width, height = png_size(folder / name)
+        assert width == VIEWPORT["width"] and height >= VIEWPORT["height"]
+
+
+def fits_the_width(page: Page) -> bool:
+    """No sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", data[16:24])
