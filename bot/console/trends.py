@@ -28,8 +28,8 @@ from datetime import date, timedelta
 
 from bot.transcripts.periods import Period, last_days, today
 from bot.transcripts.queries import REPLY_OUTCOMES
+from bot.transcripts.stats import TOP_TOPICS
 
-TOP_TOPICS = 10  # as in `transcripts stats`
 DEFAULT_DAYS = 30
 PRESET_DAYS = (7, 30, 90)
 MAX_DAYS = 366

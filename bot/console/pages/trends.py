@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from bot.console import charts
 from bot.console.trends import (
+    DEFAULT_DAYS,
     PRESET_DAYS,
     PeriodError,
     Trends,
@@ -42,12 +43,12 @@ def trends_page(
     posting: str = "",
 ) -> Response:
     """The period comes from `days` (7, 30 or 90) or from `since`/`until` dates; a
-    mistake in either is explained and the last 30 days shown instead."""
+    mistake in either is explained and the default period shown instead."""
     problems: list[str] = []
     try:
         period = parse_period(days, since, until)
     except PeriodError as error:
-        problems.append(f"{error} Showing the last 30 days instead.")
+        problems.append(f"{error} Showing the last {DEFAULT_DAYS} days instead.")
         period = parse_period()
     posting = posting.strip()
     with console_of(request).database.reader() as db:
