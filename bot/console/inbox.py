@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, parse_day
-from bot.transcripts.queries import _SUMMARY, _SUMMARY_COLUMNS, ConversationSummary, Transcript
+from bot.transcripts.queries import Transcript
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -537,11 +537,7 @@ def transcripts_of(db: sqlite3.Connection, ids: Sequence[str]) -> Iterator[Trans
     `bot.transcripts.export.write_csv`). An id no longer stored is skipped."""
     for start in range(0, len(ids), EXPORT_BATCH):
         batch = list(ids[start : start + EXPORT_BATCH])
-        with_clause = _SUMMARY.format(inner=_in("c.id", batch))
-        summaries = {
-            row["id"]: ConversationSummary(**dict(row))
-            for row in db.execute(f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary", batch)
-        }
+        summaries = queries.summaries(db, batch)
         for conversation in batch:
             if summary := summaries.get(conversation):
                 yield Transcript(summary, queries.messages(db, conversation))

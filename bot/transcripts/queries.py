@@ -8,7 +8,7 @@ lock the bot's data.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -237,13 +237,22 @@ def conversations(
     return [ConversationSummary(**dict(row)) for row in rows]
 
 
+def summaries(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, ConversationSummary]:
+    """The conversations with these exact ids, by id (only their rows' figures are
+    computed, not the whole table's); ids no longer stored are left out."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    rows = db.execute(
+        f"{_SUMMARY.format(inner=f'c.id IN ({marks})')} SELECT {_SUMMARY_COLUMNS} FROM summary",
+        list(ids),
+    )
+    return {row["id"]: ConversationSummary(**dict(row)) for row in rows}
+
+
 def conversation(db: sqlite3.Connection, conversation_id: str) -> ConversationSummary | None:
-    """The conversation with exactly this id (one row's figures, not the whole table's)."""
-    row = db.execute(
-        f"{_SUMMARY.format(inner='c.id = ?')} SELECT {_SUMMARY_COLUMNS} FROM summary",
-        (conversation_id,),
-    ).fetchone()
-    return ConversationSummary(**dict(row)) if row else None
+    """The conversation with exactly this id."""
+    return summaries(db, [conversation_id]).get(conversation_id)
 
 
 def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummary:
