@@ -267,6 +267,27 @@ def test_a_private_note_is_kept_and_shown_as_text(tab: Tab, console: Console) ->
     assert pwned(page) is None
 
 
+# -- trends --------------------------------------------------------------------------------
+
+
+def test_trends_charts_follow_the_period_and_posting(tab: Tab) -> None:
+    page = tab.page
+    page.goto("/trends")
+    messages = page.locator(".figure", has_text="messages").locator(".value")
+    expect(messages).to_have_text("41")  # every sample message is within 30 days
+    expect(page.locator(".chart svg")).to_have_count(5)
+    expect(page.locator(".chart svg").first).to_be_visible()
+
+    page.get_by_role("link", name="Last 7 days").click()
+    expect(page.get_by_role("link", name="Last 7 days")).to_have_attribute("aria-current", "true")
+    expect(messages).to_have_text("37")  # Olivia's 4, 20 days ago, are out
+
+    # By name: the form's own label ("Period and posting") also matches "Posting".
+    page.locator('select[name="posting"]').select_option(FRONTEND)
+    expect(page).to_have_url(re.compile(rf"posting={FRONTEND}"))
+    expect(messages).to_have_text("8")  # Jonas and Lucía
+
+
 # -- hostile candidate text --------------------------------------------------------------
 
 
