@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     console_secret: SecretStr | None = Field(None, validation_alias="BOT_CONSOLE_SECRET")
     console_idle_minutes: int = Field(120, ge=1, validation_alias="BOT_CONSOLE_IDLE_MINUTES")
     console_session_hours: int = Field(12, ge=1, validation_alias="BOT_CONSOLE_SESSION_HOURS")
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or "*").
+    console_trusted_proxies: str = Field(
+        "127.0.0.1", validation_alias="BOT_CONSOLE_TRUSTED_PROXIES"
+    )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -16,10 +16,10 @@ def config(settings: Settings) -> uvicorn.Config:
         create_app(settings),
         host=settings.console_host,
         port=settings.console_port,
-        # X-Forwarded-For/Proto are trusted from these addresses only (uvicorn's
-        # FORWARDED_ALLOW_IPS, default 127.0.0.1): the client IP for login limits and
-        # https for the cookie's Secure flag behind a proxy.
+        # X-Forwarded-For/Proto, trusted from these addresses only, give the client IP
+        # for login limits and https for the cookie's Secure flag behind a proxy.
         proxy_headers=True,
+        forwarded_allow_ips=settings.console_trusted_proxies,
         server_header=False,
         # Access lines would log search words, which can be personal data.
         access_log=False,
