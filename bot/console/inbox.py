@@ -265,10 +265,7 @@ class InboxRow:
 
     @property
     def who(self) -> str:
-        """The friendliest name we have for the candidate."""
-        if self.display_name:
-            return self.display_name
-        return f"@{self.username}" if self.username else self.candidate
+        return queries.who(self.display_name, self.username, self.candidate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,10 +75,14 @@ class ConversationSummary:
 
     @property
     def who(self) -> str:
-        """The friendliest name we have for the candidate."""
-        if self.display_name:
-            return self.display_name
-        return f"@{self.username}" if self.username else self.candidate
+        return who(self.display_name, self.username, self.candidate)
+
+
+def who(display_name: str | None, username: str | None, candidate: str) -> str:
+    """The friendliest name we have for a candidate."""
+    if display_name:
+        return display_name
+    return f"@{username}" if username else candidate
 
 
 @dataclass(frozen=True, slots=True)
