@@ -233,3 +233,21 @@ def test_audit_log_records_sign_ins_for_admins(admin: TestClient) -> None:
 def test_unknown_page_is_a_clear_404(recruiter: TestClient) -> None:
     response = recruiter.get("/no/such/page")
     assert response.status_code == 404 and "This page does not exist." in response.text
+
+
+def test_a_locked_database_gets_a_clear_page_then_works(
+    client: TestClient, console_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.console import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    form = client.get("/login")
+    data = {"name": "rita", "password": PASSWORD, "csrf": csrf_of(form.text)}
+    with closing(sqlite3.connect(console_db, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # the bot, or a backup, holding the write lock
+        busy = client.post("/login", data=data)
+        assert busy.status_code == 503
+        assert "busy or unavailable. Try again in a moment." in busy.text
+        other.execute("ROLLBACK")
+    assert client.post("/login", data=data).status_code == 303
+    assert client.get("/").status_code == 200
