@@ -14,7 +14,8 @@ questions in another language; answers, clarifications (followed by the candidat
 "1"), small talk and fallbacks; a hand-off after a third of the conversations with a
 fallback or a request for a human; feedback on a fifth of the answers (mostly 👍);
 reviews of a third of the conversations, some made before later activity. The same
-seed gives the same database. Importable: `build(path, messages)` returns what it made.
+seed gives the same database. Importable: `build(path, messages)` returns what it made,
+and `scratch(database, messages)` gives the benchmarks a throw-away copy or a new one.
 """
 
 from __future__ import annotations
@@ -23,9 +24,13 @@ import argparse
 import asyncio
 import csv
 import random
+import shutil
 import sqlite3
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -305,6 +310,28 @@ def build(
         len(writer.candidates),
         time.perf_counter() - began,
     )
+
+
+@contextmanager
+def scratch(database: Path | None, messages: int) -> Iterator[Path]:
+    """A database in a temporary folder, deleted on exit: a copy of `database` (its WAL
+    too) if given, so that what a benchmark writes (an account) stays out of the original,
+    or else a new one of about `messages` messages. Says which on stdout."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "console.sqlite3"
+        if database:
+            shutil.copy(database, path)
+            wal = Path(f"{database}-wal")
+            if wal.exists():
+                shutil.copy(wal, f"{path}-wal")
+            print(f"database: a copy of {database}, {path.stat().st_size / 1e6:.0f} MB")
+        else:
+            built = build(path, messages)
+            print(
+                f"database: {built.messages:,} messages, {built.conversations:,} conversations, "
+                f"{path.stat().st_size / 1e6:.0f} MB, built in {built.seconds:.1f} s"
+            )
+        yield path
 
 
 async def _migrate(path: Path) -> None:
