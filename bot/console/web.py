@@ -109,7 +109,9 @@ def render(
 
 
 def login_url(request: Request) -> str:
-    """/login, with a way back to the page that was asked for."""
+    """/login, with a way back to the page that was asked for (not to a form's POST)."""
+    if request.method != "GET":
+        return "/login"
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return "/login" if target == "/" else f"/login?next={quote(target, safe='')}"
 

@@ -251,3 +251,8 @@ def test_a_locked_database_gets_a_clear_page_then_works(
         other.execute("ROLLBACK")
     assert client.post("/login", data=data).status_code == 303
     assert client.get("/").status_code == 200
+
+
+def test_a_form_sent_after_the_session_ended_goes_to_plain_login(client: TestClient) -> None:
+    response = client.post("/conversations/abc/review", data={"csrf": "x"})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
