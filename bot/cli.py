@@ -109,6 +109,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         args.knowledge, args.posting = settings.knowledge, settings.posting
     if settings.telegram_bot_token is None:
         print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.", file=sys.stderr)
+        if settings.console:
+            print(
+                "BOT_CONSOLE is served beside Telegram only; for the terminal chat, start "
+                "the recruiter console on its own: python -m bot console",
+                file=sys.stderr,
+            )
         return _chat(args, settings)
     from bot.channels.telegram.runner import serve
 

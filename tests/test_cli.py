@@ -73,6 +73,12 @@ def test_run_without_token_starts_the_chat_and_says_why() -> None:
     assert "automated assistant" in result.stdout
 
 
+def test_run_without_token_says_where_the_console_is() -> None:
+    result = run("run", stdin="quit\n", env={"BOT_CONSOLE": "true"})
+    assert result.returncode == 0, result.stderr
+    assert "python -m bot console" in result.stderr
+
+
 def test_chat_with_piped_stdin() -> None:
     script = "is it remote?\ntell me about the teams\n1\ntopics\nquel est le salaire ?\nquit\n"
     result = run("chat", stdin=script)
