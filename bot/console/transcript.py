@@ -99,9 +99,7 @@ def timeline(messages: tuple[Message, ...]) -> tuple[TimelineEvent, ...]:
             events.append(TimelineEvent(m.at, label, m.text))
         elif m.outcome == "recruiter":
             events.append(TimelineEvent(m.at, "Recruiter replied", m.text))
-    return tuple(
-        TimelineEvent(e.at, e.label, _excerpt(e.excerpt)) for e in events
-    )
+    return tuple(TimelineEvent(e.at, e.label, _excerpt(e.excerpt)) for e in events)
 
 
 def mark_reviewed(db: sqlite3.Connection, conversation_id: str, user: str) -> None:
