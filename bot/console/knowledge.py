@@ -25,6 +25,11 @@ class KnowledgeCache:
         self._fingerprint: str | None = None
         self._lock = threading.Lock()
 
+    @property
+    def version(self) -> str | None:
+        """The fingerprint of the files last loaded (or refused)."""
+        return self._fingerprint
+
     def responder(self) -> Responder | None:
         with self._lock:
             current = fingerprint(self.folder)

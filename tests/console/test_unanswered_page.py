@@ -58,6 +58,11 @@ async def test_snippets_are_valid_yaml_with_the_questions(
     assert any("visa" in e for e in topic["en"]["examples"])
     assert topic["en"]["answer"] == "TO REVIEW"  # nothing is made up
     assert 'data-copy="' in sample_client.get(f"/unanswered?posting={POSTING}").text
+    # Erasing the candidates takes their questions out of the snippets at once.
+    async with TranscriptStore(sample_db.path) as store:
+        for n in range(2):
+            await store.erase_candidate(f"telegram:20{n}")
+    assert not snippets(sample_client.get(f"/unanswered?posting={POSTING}").text)
 
 
 def test_period_and_posting_filters(sample_client: TestClient) -> None:

@@ -16,7 +16,7 @@ from bot.transcripts.queries import fallback_questions
 
 router = APIRouter()
 PERIODS = (7, 30, 90, 365)
-MAX_ANALYSED = 3000  # the most recent questions `kb suggest` scores, to keep the page quick
+MAX_ANALYSED = 1000  # the most recent questions `kb suggest` scores, to keep the page quick
 MAX_GROUPS = 100
 
 
@@ -27,17 +27,26 @@ def unanswered_page(
     days = days if days in PERIODS else 30
     period = last_days(days)
     console = console_of(request)
+    knowledge = _knowledge(request)
+    responder = knowledge.responder()
     with console.database.reader() as db:
         postings = [r[0] for r in db.execute("SELECT DISTINCT posting FROM conversations")]
         groups = group_questions(fallback_questions(db, period, posting or None))
-        asked = questions(db, period, posting or None)
-    knowledge = _knowledge(request)
-    responder = knowledge.responder()
-    found = (
-        suggest.suggest(asked[-MAX_ANALYSED:], responder, period, posting or None)
-        if responder
-        else None
-    )
+        # Scoring the questions is the slow part (about a second on 100k messages): the
+        # result is kept until a message is added or erased, or the knowledge changes.
+        stamp = tuple(db.execute("SELECT max(rowid), count(*) FROM messages").fetchone())
+        key = (days, posting, today(), knowledge.version, stamp)
+        cache: dict[object, tuple[suggest.Suggestions | None, int]] = _cache(request)
+        if key not in cache:
+            asked = questions(db, period, posting or None)
+            found = (
+                suggest.suggest(asked[-MAX_ANALYSED:], responder, period, posting or None)
+                if responder
+                else None
+            )
+            cache.clear()  # one entry: a new stamp makes the old ones useless
+            cache[key] = (found, len(asked))
+        found, asked_count = cache[key]
     reviewed = today()
     return render(
         request,
@@ -50,8 +59,8 @@ def unanswered_page(
         groups=groups[:MAX_GROUPS],
         more_groups=max(0, len(groups) - MAX_GROUPS),
         fallbacks=sum(g.count for g in groups),
-        analysed=min(len(asked), MAX_ANALYSED),
-        asked=len(asked),
+        analysed=min(asked_count, MAX_ANALYSED),
+        asked=asked_count,
         knowledge_error=knowledge.error,
         skipped_postings=found.skipped_postings if found else (),
         new_topics=[(t, suggest.new_topic_yaml(t, reviewed)) for t in found.new_topics]
@@ -67,3 +76,10 @@ def _knowledge(request: Request) -> KnowledgeCache:
         settings = console_of(request).settings
         state.knowledge = KnowledgeCache(settings.knowledge, settings.posting)
     return state.knowledge  # type: ignore[no-any-return]
+
+
+def _cache(request: Request) -> dict[object, tuple[suggest.Suggestions | None, int]]:
+    state = request.app.state
+    if not hasattr(state, "suggestions"):
+        state.suggestions = {}
+    return state.suggestions  # type: ignore[no-any-return]
