@@ -7,6 +7,9 @@ refuse a row that is only early. Erasing a candidate deletes from every table.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+
 import aiosqlite
 
 MIGRATIONS: tuple[str, ...] = (
@@ -158,15 +161,44 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 async def migrate(db: aiosqlite.Connection) -> int:
-    """Bring `db` to the latest version; returns the version it had."""
-    async with db.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    found = int(row[0]) if row else 0
+    """Bring `db` to the latest version; returns the version it had.
+
+    Each step takes the write lock (BEGIN IMMEDIATE) before it reads the version again,
+    so that another process migrating the same file at the same moment (a console
+    beside the bot) is waited for, not repeated. Each step and its version bump are
+    one transaction."""
+    found = await _version(db)
     if found > SCHEMA_VERSION:
         raise RuntimeError(f"database schema v{found} is newer than this bot (v{SCHEMA_VERSION})")
     for version in range(found, SCHEMA_VERSION):
-        # executescript commits first; each step and its version bump are atomic.
-        await db.executescript(
-            f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version + 1}; COMMIT;"
-        )
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if await _version(db) <= version:
+                for statement in statements(MIGRATIONS[version]):
+                    await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version + 1}")
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
     return found
+
+
+def statements(script: str) -> Iterator[str]:
+    """A migration's statements one by one (a trigger's body stays whole)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+    if pending.strip() and not all(
+        part.strip().startswith("--") for part in pending.splitlines() if part.strip()
+    ):
+        raise ValueError(f"incomplete SQL statement in a migration: {pending.strip()[:80]}")
+
+
+async def _version(db: aiosqlite.Connection) -> int:
+    async with db.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -90,3 +90,25 @@ async def test_a_conversation_keeps_its_earliest_start_whatever_the_write_order(
     assert query(db_path, "SELECT status, started_at, last_activity_at FROM conversations") == [
         ("closed", "2026-11-27T10:00:00.000+00:00", "2026-11-27T10:02:00.000+00:00")
     ]
+
+
+async def test_concurrent_migrations_wait_for_each_other(db_path: Path) -> None:
+    """The bot and a console (or two) opening a new file at once: one migrates each step,
+    the others wait for its lock and find the step done."""
+    import asyncio
+
+    import aiosqlite
+
+    from bot.store.schema import SCHEMA_VERSION, migrate
+
+    async def open_and_migrate() -> int:
+        async with aiosqlite.connect(db_path) as db:
+            await db.execute("PRAGMA busy_timeout = 10000")
+            return await migrate(db)
+
+    found = await asyncio.gather(*(open_and_migrate() for _ in range(4)))
+    assert all(version <= SCHEMA_VERSION for version in found)
+    assert query(db_path, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
+    names = [row[0] for row in query(db_path, "SELECT name FROM sqlite_master")]
+    assert len(names) == len(set(names))  # nothing created twice
+    assert "messages_fts" in names and "audit_log" in names
