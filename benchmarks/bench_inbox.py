@@ -28,7 +28,6 @@ from bot.console.inbox import (  # noqa: E402
     inbox,
     language_choices,
     matching_ids,
-    posting_choices,
 )
 from bot.transcripts import queries  # noqa: E402
 from bot.transcripts.periods import today  # noqa: E402
@@ -79,7 +78,7 @@ def main() -> None:
                 f"{name:50} {t.median:6.1f}ms {t.p95:6.1f}ms  {len(t.result.rows)}/{t.result.total}"
             )
         for name, run in {
-            "posting_choices": lambda: on(path, posting_choices),
+            "postings": lambda: on(path, queries.postings),
             "language_choices": lambda: on(path, language_choices),
             "matching_ids (export, all)": lambda: on(path, matching_ids, InboxFilters()),
             "matching_ids 'visa'": lambda: on(path, matching_ids, InboxFilters(search="visa")),

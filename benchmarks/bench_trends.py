@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.console_data import scratch  # noqa: E402
 from benchmarks.timing import arguments, timed  # noqa: E402
 from bot.console import charts  # noqa: E402
-from bot.console.trends import Trends, postings, trends  # noqa: E402
+from bot.console.trends import Trends, trends  # noqa: E402
 from bot.transcripts import queries  # noqa: E402
 from bot.transcripts.periods import Period, last_days  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> None:
             name = f"charts, {days} days"
             print(f"{name:42} {drawn.median:6.1f}ms {drawn.p95:6.1f}ms  {drawn.result:,} bytes")
         with closing(queries.connect(path)) as db:
-            t = timed(lambda: postings(db), args.runs)
+            t = timed(lambda: queries.postings(db), args.runs)
         print(f"{'postings':42} {t.median:6.1f}ms {t.p95:6.1f}ms")
 
 

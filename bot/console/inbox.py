@@ -486,24 +486,13 @@ def _snippet_parts(text: str) -> tuple[tuple[str, bool], ...]:
 
 # -- choices for the filter form -----------------------------------------------------------
 
-# Each step seeks the next distinct value in an index, so the cost grows with the number
-# of values, not of rows.
-_DISTINCT_POSTINGS = """WITH RECURSIVE p(posting) AS (
-    SELECT min(posting) FROM conversations
-    UNION ALL
-    SELECT (SELECT min(posting) FROM conversations WHERE posting > p.posting) FROM p
-    WHERE p.posting IS NOT NULL)
-SELECT posting FROM p WHERE posting IS NOT NULL"""
+# Each step seeks the next distinct value in an index (as queries.postings does), so the
+# cost grows with the number of values, not of rows.
 _DISTINCT_LANGS = """WITH RECURSIVE l(lang) AS (
     SELECT min(lang) FROM messages WHERE lang IS NOT NULL
     UNION ALL
     SELECT (SELECT min(lang) FROM messages WHERE lang > l.lang) FROM l WHERE l.lang IS NOT NULL)
 SELECT lang FROM l WHERE lang IS NOT NULL"""
-
-
-def posting_choices(db: sqlite3.Connection) -> list[str]:
-    """Every posting that has a conversation, in order."""
-    return [row[0] for row in db.execute(_DISTINCT_POSTINGS)]
 
 
 def language_choices(db: sqlite3.Connection) -> list[str]:

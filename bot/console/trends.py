@@ -178,11 +178,6 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
     )
 
 
-def postings(db: sqlite3.Connection) -> list[str]:
-    """Every posting with a conversation, in alphabetical order (for the posting filter)."""
-    return [row[0] for row in db.execute("SELECT DISTINCT posting FROM conversations ORDER BY 1")]
-
-
 def _feedback(db: sqlite3.Connection, period: Period, posting: str | None) -> Feedback:
     # Votes are far fewer than messages: walk them and look each message up by id
     # (CROSS JOIN keeps that order), rather than walk the period's replies.

@@ -259,6 +259,21 @@ def conversation(db: sqlite3.Connection, conversation_id: str) -> ConversationSu
     return summaries(db, [conversation_id]).get(conversation_id)
 
 
+def postings(db: sqlite3.Connection) -> list[str]:
+    """Every posting that has a conversation, in alphabetical order. Each step seeks the
+    next distinct value in conversations_by_posting: the cost follows the number of
+    postings, not of conversations."""
+    rows = db.execute(
+        """WITH RECURSIVE p(posting) AS (
+            SELECT min(posting) FROM conversations
+            UNION ALL
+            SELECT (SELECT min(posting) FROM conversations WHERE posting > p.posting) FROM p
+            WHERE p.posting IS NOT NULL)
+        SELECT posting FROM p WHERE posting IS NOT NULL"""
+    )
+    return [row[0] for row in rows]
+
+
 def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummary:
     """The one conversation whose id is or starts with `prefix`."""
     wanted = prefix.strip().casefold()

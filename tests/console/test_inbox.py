@@ -21,7 +21,6 @@ from bot.console.inbox import (
     language_choices,
     matching_ids,
     parse_filters,
-    posting_choices,
     transcripts_of,
 )
 from bot.core.dialogue import Outcome
@@ -396,7 +395,7 @@ async def test_new_activity_after_a_review_makes_it_unreviewed_again(
 
 
 def test_choices_for_the_filter_form(db) -> None:
-    assert posting_choices(db) == ["backend", "data", "frontend"]
+    assert queries.postings(db) == ["backend", "data", "frontend"]
     assert language_choices(db) == ["de", "en", "es", "fr"]
 
 

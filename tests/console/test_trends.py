@@ -21,7 +21,6 @@ from bot.console.trends import (
     PeriodError,
     Trends,
     parse_period,
-    postings,
     preset_of,
     trends,
 )
@@ -154,7 +153,7 @@ def test_an_open_period_is_refused(db: sqlite3.Connection) -> None:
 
 
 def test_postings_lists_each_once(db: sqlite3.Connection) -> None:
-    assert postings(db) == ["backend", "frontend"]
+    assert queries.postings(db) == ["backend", "frontend"]
 
 
 @pytest.mark.parametrize("posting", [None, "backend"])

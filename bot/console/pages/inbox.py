@@ -19,10 +19,10 @@ from bot.console.inbox import (
     language_choices,
     matching_ids,
     parse_filters,
-    posting_choices,
     transcripts_of,
 )
 from bot.console.web import SignedIn, SignedInForm, client_ip, console_of, render
+from bot.transcripts import queries
 from bot.transcripts.export import write_csv
 from bot.transcripts.periods import today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
@@ -42,7 +42,7 @@ def inbox_page(request: Request, session: SignedIn) -> Response:
     filters, errors = parse_filters(request.query_params)
     with console_of(request).database.reader() as db:
         page = inbox(db, filters)
-        postings = posting_choices(db)
+        postings = queries.postings(db)
         languages = language_choices(db)
     return render(
         request,

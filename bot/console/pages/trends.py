@@ -17,11 +17,11 @@ from bot.console.trends import (
     PeriodError,
     Trends,
     parse_period,
-    postings,
     preset_of,
     trends,
 )
 from bot.console.web import SignedIn, console_of, render
+from bot.transcripts import queries
 
 router = APIRouter()
 
@@ -52,7 +52,7 @@ def trends_page(
         period = parse_period()
     posting = posting.strip()
     with console_of(request).database.reader() as db:
-        known = postings(db)
+        known = queries.postings(db)
         if posting and posting not in known:
             problems.append(
                 f"No conversation is about a posting called “{posting}”. "

@@ -10,6 +10,7 @@ from bot.console.knowledge import KnowledgeCache
 from bot.console.web import SignedIn, console_of, render
 from bot.kb import suggest
 from bot.kb.evidence import questions
+from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
 from bot.transcripts.queries import fallback_questions
@@ -30,7 +31,7 @@ def unanswered_page(
     knowledge = _knowledge(request)
     responder = knowledge.responder()
     with console.database.reader() as db:
-        postings = [r[0] for r in db.execute("SELECT DISTINCT posting FROM conversations")]
+        postings = queries.postings(db)
         groups = group_questions(fallback_questions(db, period, posting or None))
         # Scoring the questions is the slow part (about a second on 100k messages): the
         # result is kept until a message is added or erased, or the knowledge changes.
@@ -55,7 +56,7 @@ def unanswered_page(
         days=days,
         periods=PERIODS,
         posting=posting,
-        postings=sorted(postings),
+        postings=postings,
         groups=groups[:MAX_GROUPS],
         more_groups=max(0, len(groups) - MAX_GROUPS),
         fallbacks=sum(g.count for g in groups),
