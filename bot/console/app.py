@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from bot.console.database import ConsoleDatabase
+from bot.console.knowledge import KnowledgeCache, LastResult
 from bot.console.pages import admin, conversation, inbox, login, trends, unanswered
 from bot.console.security import SecurityHeaders
 from bot.console.sessions import SessionBook
@@ -55,6 +56,8 @@ def create_app(settings: Settings) -> FastAPI:
                 lifetime=timedelta(hours=settings.console_session_hours),
             ),
             templates=make_templates(),
+            knowledge=KnowledgeCache(settings.knowledge, settings.posting),
+            suggested=LastResult(),
         )
         yield
 

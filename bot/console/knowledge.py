@@ -1,17 +1,21 @@
 """The knowledge base as the console needs it (for `kb suggest`'s snippets): loaded on
-first use, loaded again when its files change, and never fatal to a page."""
+first use, loaded again when its files change, and never fatal to a page; and the
+last analysis made with it."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.kb.reload import fingerprint
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class KnowledgeCache:
@@ -43,3 +47,17 @@ class KnowledgeCache:
                     self.error = str(exc)
                 self._fingerprint = current
             return self._responder
+
+
+class LastResult(Generic[T]):
+    """Keeps one result and the key it was computed for: a new key replaces it."""
+
+    def __init__(self) -> None:
+        self._entry: tuple[Hashable, T] | None = None
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        entry = self._entry
+        if entry is None or entry[0] != key:
+            entry = (key, compute())
+            self._entry = entry
+        return entry[1]

@@ -15,7 +15,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.console.database import ConsoleDatabase
+from bot.console.knowledge import KnowledgeCache, LastResult
 from bot.console.sessions import COOKIE, Session, SessionBook
+from bot.kb.suggest import Suggestions
 from bot.settings import Settings
 from bot.transcripts.render import OUTCOME_LABELS
 
@@ -30,6 +32,9 @@ class Console:
     database: ConsoleDatabase
     sessions: SessionBook
     templates: Jinja2Templates
+    knowledge: KnowledgeCache  # loaded on first use
+    # The unanswered page's `kb suggest` analysis and question count, for one key.
+    suggested: LastResult[tuple[Suggestions | None, int]]
 
 
 class LoginRequired(Exception):

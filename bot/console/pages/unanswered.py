@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.console.knowledge import KnowledgeCache
 from bot.console.web import SignedIn, console_of, render
 from bot.kb import suggest
 from bot.kb.evidence import questions
@@ -28,26 +27,24 @@ def unanswered_page(
     days = days if days in PERIODS else 30
     period = last_days(days)
     console = console_of(request)
-    knowledge = _knowledge(request)
+    knowledge = console.knowledge
     responder = knowledge.responder()
     with console.database.reader() as db:
         postings = queries.postings(db)
         groups = group_questions(fallback_questions(db, period, posting or None))
+
+        def analyse() -> tuple[suggest.Suggestions | None, int]:
+            asked = questions(db, period, posting or None)
+            if responder is None:
+                return None, len(asked)
+            found = suggest.suggest(asked[-MAX_ANALYSED:], responder, period, posting or None)
+            return found, len(asked)
+
         # Scoring the questions is the slow part (about a second on 100k messages): the
         # result is kept until a message is added or erased, or the knowledge changes.
         stamp = tuple(db.execute("SELECT max(rowid), count(*) FROM messages").fetchone())
         key = (days, posting, today(), knowledge.version, stamp)
-        cache: dict[object, tuple[suggest.Suggestions | None, int]] = _cache(request)
-        if key not in cache:
-            asked = questions(db, period, posting or None)
-            found = (
-                suggest.suggest(asked[-MAX_ANALYSED:], responder, period, posting or None)
-                if responder
-                else None
-            )
-            cache.clear()  # one entry: a new stamp makes the old ones useless
-            cache[key] = (found, len(asked))
-        found, asked_count = cache[key]
+        found, asked_count = console.suggested.get(key, analyse)
     reviewed = today()
     return render(
         request,
@@ -69,18 +66,3 @@ def unanswered_page(
         else [],
         topics=[(t, suggest.topic_yaml(t)) for t in found.topics] if found else [],
     )
-
-
-def _knowledge(request: Request) -> KnowledgeCache:
-    state = request.app.state
-    if not hasattr(state, "knowledge"):
-        settings = console_of(request).settings
-        state.knowledge = KnowledgeCache(settings.knowledge, settings.posting)
-    return state.knowledge  # type: ignore[no-any-return]
-
-
-def _cache(request: Request) -> dict[object, tuple[suggest.Suggestions | None, int]]:
-    state = request.app.state
-    if not hasattr(state, "suggestions"):
-        state.suggestions = {}
-    return state.suggestions  # type: ignore[no-any-return]
