@@ -85,8 +85,7 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     try:
         with database.writer() as db:
-            if users.get_user(db, args.name) is not None:
-                raise users.UserError(f"There is already a user named {args.name!r}.")
+            users.check_new(db, args.name, args.role)  # before asking for the password
             user = users.add_user(db, args.name, args.role, _password(args))
             audit.record(db, _actor(), "user_add", detail=f"{user.name} ({user.role})")
     except (users.UserError, WeakPassword) as exc:
@@ -125,8 +124,7 @@ def _reset(args: argparse.Namespace, settings: Settings) -> int:
     database = _database(settings)
     try:
         with database.writer() as db:
-            if users.get_user(db, args.name) is None:
-                raise users.UserError(f"No user is named {args.name!r}.")
+            users.existing(db, args.name)  # before asking for the password
             user = users.reset_password(db, args.name, _password(args))
             audit.record(db, _actor(), "user_reset_password", detail=user.name)
     except (users.UserError, WeakPassword) as exc:

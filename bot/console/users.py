@@ -35,6 +35,15 @@ def now() -> str:
 
 
 def add_user(db: sqlite3.Connection, name: str, role: str, password: str) -> User:
+    check_new(db, name, role)
+    hashed = passwords.hash_password(password)
+    at = now()
+    db.execute("INSERT INTO console_users VALUES (?, ?, ?, 0, ?, ?)", (name, role, hashed, at, at))
+    return User(name, role, False, at, at)
+
+
+def check_new(db: sqlite3.Connection, name: str, role: str) -> None:
+    """UserError unless an account `name` with `role` can be added."""
     if not NAME.fullmatch(name):
         raise UserError(
             "A user name has 1 to 64 letters, digits or . _ @ + - and starts with a "
@@ -44,10 +53,6 @@ def add_user(db: sqlite3.Connection, name: str, role: str, password: str) -> Use
         raise UserError(f"The role must be one of: {', '.join(ROLES)}.")
     if get_user(db, name) is not None:
         raise UserError(f"There is already a user named {name!r}.")
-    hashed = passwords.hash_password(password)
-    at = now()
-    db.execute("INSERT INTO console_users VALUES (?, ?, ?, 0, ?, ?)", (name, role, hashed, at, at))
-    return User(name, role, False, at, at)
 
 
 def get_user(db: sqlite3.Connection, name: str) -> User | None:
@@ -69,22 +74,22 @@ def list_users(db: sqlite3.Connection) -> list[User]:
 
 def set_disabled(db: sqlite3.Connection, name: str, disabled: bool) -> User:
     """Disable (ending every session at once) or enable an account."""
-    user = _existing(db, name)
+    user = existing(db, name)
     db.execute("UPDATE console_users SET disabled = ? WHERE name = ?", (int(disabled), name))
     if disabled:
         db.execute("DELETE FROM console_sessions WHERE user = ?", (name,))
-    return _existing(db, user.name)
+    return existing(db, user.name)
 
 
 def reset_password(db: sqlite3.Connection, name: str, password: str) -> User:
     """Set a new password and end the account's sessions."""
-    user = _existing(db, name)
+    user = existing(db, name)
     db.execute(
         "UPDATE console_users SET password_hash = ?, password_changed_at = ? WHERE name = ?",
         (passwords.hash_password(password), now(), user.name),
     )
     db.execute("DELETE FROM console_sessions WHERE user = ?", (user.name,))
-    return _existing(db, user.name)
+    return existing(db, user.name)
 
 
 def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
@@ -105,7 +110,8 @@ def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | Non
     return _user(row)
 
 
-def _existing(db: sqlite3.Connection, name: str) -> User:
+def existing(db: sqlite3.Connection, name: str) -> User:
+    """The account `name`, or UserError saying there is none."""
     user = get_user(db, name)
     if user is None:
         raise UserError(f"No user is named {name!r}. `python -m bot users list` shows them.")
