@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from bot.console.sessions import COOKIE, Session, SessionBook
 from bot.kb.suggest import Suggestions
 from bot.settings import Settings
 from bot.transcripts.render import OUTCOME_LABELS
+from bot.transcripts.render import when as stored_time
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -137,11 +137,8 @@ def make_templates() -> Jinja2Templates:
 
 
 def when(text: str | None) -> str:
-    """An ISO time from the database as `2026-11-28 14:05 UTC`."""
+    """A stored UTC time as `2026-11-28 14:05 UTC` (text that is not one, as it is)."""
     if not text:
         return ""
-    try:
-        moment = datetime.fromisoformat(text).astimezone(UTC)
-    except ValueError:
-        return text
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    shown = stored_time(text)
+    return shown if shown == text else f"{shown} UTC"
