@@ -60,7 +60,7 @@ def _held_out(posting: Posting) -> tuple[list[tuple[Match, str]], list[Match]]:
     in_scope: list[tuple[Match, str]] = []
     out_of_scope: list[Match] = []
     for fold in range(FOLDS):
-        matcher = Matcher(_without_fold(posting, fold))
+        matcher = Matcher.for_posting(_without_fold(posting, fold))
         for topic, lang in itertools.product(posting.topics, LANGUAGES):
             for i, example in enumerate(topic.text(lang).examples):
                 if i % FOLDS == fold:
@@ -119,7 +119,7 @@ def search(
 ) -> tuple[list[Result], str]:
     """Every threshold set that meets the rejection floor, best first, and a data summary."""
     in_matches, probe_matches = _held_out(posting)
-    full = Matcher(posting)
+    full = Matcher.for_posting(posting)
     third_party = [full.match(item.question) for items in off_topic.values() for item in items]
     ins = _arrays([m for m, _ in in_matches], [e for _, e in in_matches])
     oos = _arrays(probe_matches + third_party, [None] * (len(probe_matches) + len(third_party)))

@@ -8,17 +8,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.core import compose, scope, specifics
+from bot.core.compose import Mention, Section
+from bot.core.facts import FactPicker, Pick
 from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting, is_smalltalk
 from bot.core.language import LanguageDetector
-from bot.core.matcher import Match, Matcher
+from bot.core.matcher import CUSTOMER_SERVICE, Match, Matcher
 from bot.core.phrases import phrase
 from bot.core.text import MAX_MATCH_CHARS, clean, fold, words
+
+__all__ = ["Outcome", "Reply", "Responder", "Section", "Thresholds", "decide"]
 
 log = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
     ANSWER = "answer"
+    # The question asks what the posting does not say; the reply says so.
+    NOT_STATED = "not_stated"
     CLARIFY = "clarify"
     FALLBACK = "fallback"
 
@@ -60,18 +67,10 @@ class Decision:
     suggestions: tuple[str, ...] = ()
     # Part of a several-part question could not be answered.
     partial: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Section:
-    """One block of a reply: an answer under its topic title, or a sentence of the bot's."""
-
-    body: str
-    title: str | None = None
-
-    @property
-    def text(self) -> str:
-        return f"{self.title}\n{self.body}" if self.title else self.body
+    # Which facts or known unknowns of each answered topic (empty: whole topics).
+    picks: tuple[Pick, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    customer_service: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +87,15 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     # The text in blocks, for channels that format titles; "\n\n".join of their text.
     sections: tuple[Section, ...] = ()
+    # A topic shown only in part: the rest of it is one tap ("more") away.
+    more: str | None = None
+    # What the posting doesn't say that was asked: "remote-work/fully-remote", "mention:Kafka".
+    unknowns: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str | None:
-        return self.topics[0] if self.outcome is Outcome.ANSWER and self.topics else None
+        answered = self.outcome in (Outcome.ANSWER, Outcome.NOT_STATED)
+        return self.topics[0] if answered and self.topics else None
 
     @property
     def wants_human(self) -> bool:
@@ -108,6 +112,8 @@ class Reply:
             "confidence": round(self.confidence, 4),
             "answer": self.text,
             "suggestions": list(self.suggestions),
+            "unknowns": list(self.unknowns),
+            "more": self.more,
         }
 
 
@@ -116,17 +122,20 @@ def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decisio
     best = match.best
     if best is None:
         return Decision(Outcome.FALLBACK, (), 0.0)
-    runner_up = match.candidates[1].score if len(match.candidates) > 1 else 0.0
     margin = 0.0 if best.score >= thresholds.sure else thresholds.out_of_scope_margin
     if match.out_of_scope >= best.score - margin:
         return Decision(Outcome.FALLBACK, (), best.score)
+    if best.topic_id == CUSTOMER_SERVICE:
+        return Decision(Outcome.FALLBACK, (), best.score, customer_service=True)
+    candidates = [c for c in match.candidates if c.topic_id != CUSTOMER_SERVICE]
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
         return Decision(Outcome.ANSWER, (best.topic_id,), best.score)
     if best.score >= thresholds.clarify:
         floor = max(thresholds.clarify, best.score - 2 * thresholds.margin)
-        close = [c.topic_id for c in match.candidates[:MAX_SUGGESTIONS] if c.score >= floor]
-        if len(close) < 2 and len(match.candidates) > 1:
-            close = [c.topic_id for c in match.candidates[:2]]
+        close = [c.topic_id for c in candidates[:MAX_SUGGESTIONS] if c.score >= floor]
+        if len(close) < 2 and len(candidates) > 1:
+            close = [c.topic_id for c in candidates[:2]]
         return Decision(Outcome.CLARIFY, (), best.score, tuple(close))
     return Decision(Outcome.FALLBACK, (), best.score)
 
@@ -154,7 +163,12 @@ class Responder:
         self.knowledge = knowledge
         self.thresholds = thresholds
         self._detector = detector or LanguageDetector()
-        self._matchers = {slug: Matcher(p) for slug, p in knowledge.postings.items()}
+        self._matchers = {slug: Matcher.for_posting(p) for slug, p in knowledge.postings.items()}
+        self._pickers = {slug: FactPicker(p) for slug, p in knowledge.postings.items()}
+        self._numbers = {
+            slug: specifics.numbers(p.source.normal) if p.source else frozenset()
+            for slug, p in knowledge.postings.items()
+        }
 
     def warm_up(self) -> None:
         self._detector.warm_up()
@@ -170,7 +184,9 @@ class Responder:
         text = clean(question[: 4 * MAX_MATCH_CHARS])[:MAX_MATCH_CHARS]
         target = self.knowledge.posting(posting)
         matcher = self._matchers[target.slug]
-        match = matcher.match(text)
+        missing = specifics.unmentioned(text, target.mentions, self._numbers[target.slug])
+        asked = specifics.without(text, missing) if missing else text
+        match = matcher.match(asked)
         lang = self._detector.detect(text, match.known_share, lang_hint)
         reply_lang = reply_language(lang)
         if not words(text):
@@ -181,7 +197,7 @@ class Responder:
                 Decision(Outcome.FALLBACK, (), 0.0),
                 (Section(phrase("empty", reply_lang)),),
             )
-        decision = self._decide_parts(matcher, text, decide(match, self.thresholds))
+        decision = self._decision(target, matcher, text, asked, match, missing)
         log.debug(
             "reply posting=%s outcome=%s topics=%s confidence=%.3f lang=%s",
             target.slug,
@@ -196,12 +212,12 @@ class Responder:
         return self._reply(question, lang, reply_lang, decision, sections)
 
     def answer_topic(self, topic_id: str, lang: str, posting: str | None = None) -> Reply:
-        """The answer to a topic picked from a list or a button."""
+        """The whole answer to a topic picked from a list, a button or "more"."""
         target = self.knowledge.posting(posting)
         reply_lang = reply_language(lang)
         decision = Decision(Outcome.ANSWER, (topic_id,), 1.0)
-        answer = Section(target.answer(topic_id, reply_lang))
-        return self._reply("", lang, reply_lang, decision, (answer,))
+        sections = tuple(compose.whole_topic(target, topic_id, reply_lang))
+        return self._reply("", lang, reply_lang, decision, sections)
 
     def greeting(self, lang: str, posting: str | None = None) -> str:
         target = self.knowledge.posting(posting)
@@ -228,17 +244,87 @@ class Responder:
             if target.has_topic(r)
         ]
 
-    def _decide_parts(self, matcher: Matcher, text: str, whole: Decision) -> Decision:
+    def _decision(
+        self,
+        posting: Posting,
+        matcher: Matcher,
+        text: str,
+        asked: str,
+        match: Match,
+        missing: list[specifics.Specific],
+    ) -> Decision:
+        if scope.is_general_knowledge(text):
+            return Decision(Outcome.FALLBACK, (), 0.0)
+        if any(s.kind == "company" for s in missing):  # another company: not this job
+            return Decision(Outcome.FALLBACK, (), 0.0)
+        decision, parts = self._decide_parts(matcher, asked, decide(match, self.thresholds))
+        mentions = self._mentions(posting, decision, asked, missing)
+        if decision.outcome is not Outcome.ANSWER:
+            if not mentions:
+                return decision
+            topics = tuple(m.topic for m in mentions if m.topic)
+            return Decision(Outcome.NOT_STATED, topics, decision.confidence, mentions=mentions)
+        picker = self._pickers[posting.slug]
+        picks = []
+        for topic in decision.topics:
+            pick = picker.pick(topic, asked)
+            for part in parts.get(topic, ()):
+                pick = pick.merged(picker.pick(topic, part))
+            picks.append(pick)
+        # A topic named as a mention's home is shown once, under the mention.
+        homes = {m.topic for m in mentions}
+        picks = [p for p in picks if not (p.whole and p.topic in homes)]
+        unknown = bool(mentions) or any(p.unknowns for p in picks)
+        return Decision(
+            Outcome.NOT_STATED if unknown else Outcome.ANSWER,
+            tuple(dict.fromkeys([*(m.topic for m in mentions if m.topic), *decision.topics])),
+            decision.confidence,
+            partial=decision.partial,
+            picks=tuple(picks),
+            mentions=mentions,
+        )
+
+    @staticmethod
+    def _mentions(
+        posting: Posting, decision: Decision, asked: str, missing: list[specifics.Specific]
+    ) -> tuple[Mention, ...]:
+        """Specifics the posting never names, each under the topic that covers its kind."""
+        if not missing:
+            return ()
+        answered = [
+            posting.topic(t)
+            for t in decision.topics
+            if posting.has_topic(t) and not is_smalltalk(t)
+        ]
+        # Without a job topic, a bare name ("Kafka?") still asks about the job; a request
+        # with other words ("book a flight to Berlin") does not.
+        bare = len(words(asked)) <= 2 and decision.outcome is Outcome.FALLBACK
+        by_topic: dict[str | None, list[str]] = {}
+        for specific in missing:
+            home = next((t.id for t in answered if specific.kind in t.covers), None)
+            if home is None and specific.kind != "figure" and (answered or bare):
+                home = next((t.id for t in posting.topics if specific.kind in t.covers), None)
+            if home is not None:
+                by_topic.setdefault(home, []).append(specific.surface)
+        return tuple(Mention(tuple(names), topic) for topic, names in by_topic.items())
+
+    def _decide_parts(
+        self, matcher: Matcher, text: str, whole: Decision
+    ) -> tuple[Decision, dict[str, list[str]]]:
+        """The decision on the whole question or on its clauses, and each answered
+        topic's clauses."""
         parts = split_parts(text)
         if len(parts) < 2:
-            return whole
+            return whole, {}
         answered: dict[str, float] = {}
+        by_topic: dict[str, list[str]] = {}
         unanswered = False
         for part in parts:
             decision = decide(matcher.match(part), self.thresholds)
             if decision.outcome is Outcome.ANSWER:
                 topic = decision.topics[0]
                 answered[topic] = max(answered.get(topic, 0.0), decision.confidence)
+                by_topic.setdefault(topic, []).append(part)
             elif len(words(part)) >= 2:
                 unanswered = True
         job = {t: c for t, c in answered.items() if not is_smalltalk(t)}
@@ -250,36 +336,55 @@ class Responder:
             top = max(answered, key=answered.__getitem__)
             answered = {top: answered[top]}
         else:  # "hi, do you sponsor visas?" is a question we can't answer, not a greeting
-            return whole
+            return whole, {}
         whole_is_job_answer = whole.outcome is Outcome.ANSWER and not is_smalltalk(whole.topics[0])
         if len(answered) >= 2 or (len(answered) == 1 and not whole_is_job_answer):
-            return Decision(
+            decision = Decision(
                 Outcome.ANSWER, tuple(answered), min(answered.values()), partial=unanswered
             )
-        return whole
+            return decision, by_topic
+        return whole, by_topic
 
     @staticmethod
     def _render(posting: Posting, decision: Decision, lang: str) -> tuple[Section, ...]:
-        if decision.outcome is Outcome.ANSWER:
-            if len(decision.topics) == 1:
-                sections = [Section(posting.answer(decision.topics[0], lang))]
-            else:
-                sections = [
-                    Section(posting.answer(t, lang), posting.topic(t).text(lang).title)
-                    for t in decision.topics
-                ]
+        if decision.outcome in (Outcome.ANSWER, Outcome.NOT_STATED):
+            sections: list[Section] = []
+            titled = len(decision.picks) + len(decision.mentions) > 1
+            for found in decision.mentions:
+                sections += compose.mention(posting, found, lang)
+            if decision.picks:
+                for pick in decision.picks:
+                    sections += compose.picked(posting, pick, lang, titled)
+            elif not decision.mentions:
+                for topic in decision.topics:
+                    whole = compose.whole_topic(posting, topic, lang)
+                    if len(decision.topics) > 1:
+                        first = whole[0]
+                        title = posting.topic(topic).text(lang).title
+                        whole[0] = Section(first.body, title, first.quote)
+                    sections += whole
             if decision.partial:
                 sections.append(Section(phrase("partial", lang)))
+            elif decision.outcome is Outcome.NOT_STATED:
+                sections.append(Section(phrase("ask_recruiter", lang)))
             return tuple(sections)
         if decision.outcome is Outcome.CLARIFY:
             titles = [posting.topic(t).text(lang).title for t in decision.suggestions]
             return (Section("\n".join([phrase("clarify", lang), *(f"- {t}" for t in titles)])),)
+        if decision.customer_service:
+            title = getattr(posting.title, lang)
+            return (
+                Section(phrase("customer_service", lang, title=title, company=posting.company)),
+            )
         return (Section(phrase("fallback", lang)),)
 
     @staticmethod
     def _reply(
         question: str, lang: str, reply_lang: str, decision: Decision, sections: tuple[Section, ...]
     ) -> Reply:
+        partial = [p.topic for p in decision.picks if not p.whole]
+        unknowns = [f"{p.topic}/{u}" for p in decision.picks for u in p.unknowns]
+        unknowns += [f"mention:{name}" for m in decision.mentions for name in m.names]
         return Reply(
             question=question,
             lang=lang,
@@ -290,4 +395,6 @@ class Responder:
             text="\n\n".join(section.text for section in sections),
             suggestions=decision.suggestions,
             sections=sections,
+            more=(partial or [m.topic for m in decision.mentions if m.topic] or [None])[0],
+            unknowns=tuple(unknowns),
         )

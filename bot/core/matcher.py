@@ -26,6 +26,8 @@ from bot.core.knowledge import LANGUAGES, Posting
 from bot.core.text import words
 
 OUT_OF_SCOPE = "__out_of_scope__"
+# Questions about the company's products and orders, answered by customer support.
+CUSTOMER_SERVICE = "__customer_service__"
 _STEMMERS = {"en": "english", "fr": "french", "es": "spanish"}
 
 # Most weight a function word can carry ("would", "thing"), unless an admin
@@ -191,31 +193,80 @@ class _LanguageIndex:
         return _Term(stem, self.idf[stem], _EDIT_FACTOR[int(hit[1])])
 
 
-class Matcher:
-    """Scores questions against one posting's topics in every supported language."""
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What the matcher scores: a key and, per language, its examples and anchors
+    (a title or keyword, which counts as several examples)."""
 
-    def __init__(self, posting: Posting) -> None:
-        self.topic_ids: tuple[str, ...] = (*(t.id for t in posting.topics), OUT_OF_SCOPE)
+    key: str
+    examples: Mapping[str, tuple[str, ...]]
+    anchors: Mapping[str, tuple[str, ...]]
+
+
+def topic_units(posting: Posting) -> list[Unit]:
+    """One unit per topic: its examples and those of its facts and known unknowns."""
+    units = []
+    for topic in posting.topics:
+        examples = {
+            lang: (
+                *topic.text(lang).examples,
+                *(e for f in topic.facts for e in f.text(lang).examples),
+                *(e for n in topic.not_stated for e in n.text(lang).examples),
+            )
+            for lang in LANGUAGES
+        }
+        anchors = {
+            lang: (topic.text(lang).title, *topic.text(lang).keywords, *topic.keywords)
+            for lang in LANGUAGES
+        }
+        units.append(Unit(topic.id, examples, anchors))
+    return units
+
+
+def keywords_of(posting: Posting) -> dict[str, frozenset[str]]:
+    """Per language, the one-word keywords admins listed: never function words."""
+    return {
+        lang: frozenset(
+            tokens[0]
+            for topic in posting.topics
+            for k in (*topic.text(lang).keywords, *topic.keywords)
+            if len(tokens := words(k)) == 1
+        )
+        for lang in LANGUAGES
+    }
+
+
+class Matcher:
+    """Scores questions against units (a posting's topics, or one topic's facts) in
+    every supported language; `probes` compete as the out-of-scope pseudo-unit."""
+
+    def __init__(
+        self,
+        units: list[Unit],
+        probes: Mapping[str, tuple[str, ...]],
+        keywords: Mapping[str, frozenset[str]],
+    ) -> None:
+        self.topic_ids: tuple[str, ...] = (*(u.key for u in units), OUT_OF_SCOPE)
         n_topics = len(self.topic_ids)
         oos = n_topics - 1
         self._indexes: dict[str, _LanguageIndex] = {}
         for lang in LANGUAGES:
             docs: list[_Doc] = []
-            for i, topic in enumerate(posting.topics):
-                text = topic.text(lang)
-                docs.extend(_Doc(i, words(p), False) for p in text.examples)
-                anchors = (text.title, *text.keywords, *topic.keywords)
-                docs.extend(_Doc(i, words(p), True) for p in anchors)
-            docs.extend(_Doc(oos, words(p), False) for p in posting.out_of_scope[lang])
-            keywords = frozenset(
-                tokens[0]
-                for topic in posting.topics
-                for k in (*topic.text(lang).keywords, *topic.keywords)
-                if len(tokens := words(k)) == 1
-            )
+            for i, unit in enumerate(units):
+                docs.extend(_Doc(i, words(p), False) for p in unit.examples.get(lang, ()))
+                docs.extend(_Doc(i, words(p), True) for p in unit.anchors.get(lang, ()))
+            docs.extend(_Doc(oos, words(p), False) for p in probes.get(lang, ()))
             self._indexes[lang] = _LanguageIndex(
-                lang, [d for d in docs if d.tokens], n_topics, keywords
+                lang, [d for d in docs if d.tokens], n_topics, keywords.get(lang, frozenset())
             )
+
+    @classmethod
+    def for_posting(cls, posting: Posting) -> Matcher:
+        """The matcher over a posting's topics, with its customer-service probes as a unit."""
+        units = topic_units(posting)
+        if any(posting.customer_service.values()):
+            units.append(Unit(CUSTOMER_SERVICE, posting.customer_service, {}))
+        return cls(units, posting.out_of_scope, keywords_of(posting))
 
     def match(self, question: str) -> Match:
         """Score `question` against every topic; pure and safe on any input."""

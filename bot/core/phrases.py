@@ -291,6 +291,62 @@ _PHRASES: dict[str, dict[str, str]] = {
     },
     "cmd_forget": {"en": "Erase your data", "fr": "Effacer vos données", "es": "Borrar tus datos"},
     "cmd_help": {"en": "Help", "fr": "Aide", "es": "Ayuda"},
+    "quote": {
+        "en": "Posting: “{quote}”",
+        "fr": "Annonce : « {quote} »",
+        "es": "Oferta: «{quote}»",
+    },
+    "admin_fact": {
+        "en": "From the recruiting team, not the posting.",
+        "fr": "Précision de l'équipe de recrutement, pas de l'annonce.",
+        "es": "Dato del equipo de selección, no de la oferta.",
+    },
+    "not_stated": {
+        "en": "The posting doesn't say {what}.",
+        "fr": "L'annonce ne précise pas {what}.",
+        "es": "La oferta no indica {what}.",
+    },
+    "not_mentioned": {
+        "en": "The posting doesn't mention {names}.",
+        "fr": "L'annonce ne mentionne pas {names}.",
+        "es": "La oferta no menciona {names}.",
+    },
+    "and": {"en": "or", "fr": "ni", "es": "ni"},
+    "what_it_says": {
+        "en": "What it says about {title}:",
+        "fr": "Ce qu'elle dit sur « {title} » :",
+        "es": "Lo que dice sobre «{title}»:",
+    },
+    "ask_recruiter": {
+        "en": "A recruiter can tell you: type /human.",
+        "fr": "Un recruteur peut vous répondre : tapez /human.",
+        "es": "Un reclutador puede responderte: escribe /human.",
+    },
+    "missing_value": {
+        "en": "A recruiter can send you the link: type /human.",
+        "fr": "Un recruteur peut vous envoyer le lien : tapez /human.",
+        "es": "Un reclutador puede enviarte el enlace: escribe /human.",
+    },
+    "more_about": {
+        "en": "More about {title}",
+        "fr": "Plus sur « {title} »",
+        "es": "Más sobre «{title}»",
+    },
+    "more_hint": {
+        "en": "Type 'more' for everything the posting says about {title}.",
+        "fr": "Tapez « more » pour tout ce que dit l'annonce sur « {title} ».",
+        "es": "Escribe «more» para ver todo lo que dice la oferta sobre «{title}».",
+    },
+    "customer_service": {
+        "en": "I only answer questions about the {title} job at {company}. For orders, "
+        "devices, repairs and returns, {company}'s customer support can help you.",
+        "fr": "Je réponds uniquement aux questions sur le poste {title} chez {company}. Pour "
+        "les commandes, appareils, réparations et retours, le service client de {company} "
+        "peut vous aider.",
+        "es": "Solo respondo preguntas sobre el puesto {title} en {company}. Para pedidos, "
+        "dispositivos, reparaciones y devoluciones, el servicio de atención al cliente de "
+        "{company} puede ayudarte.",
+    },
 }
 
 

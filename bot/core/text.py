@@ -28,9 +28,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def words(text: str) -> list[str]:
+def words(text: str, limit: int | None = MAX_MATCH_CHARS) -> list[str]:
     """Folded word tokens of at least two characters; emoji and punctuation are dropped."""
-    return [w for w in _WORD.findall(fold(text[:MAX_MATCH_CHARS])) if len(w) > 1]
+    return [w for w in _WORD.findall(fold(text[:limit])) if len(w) > 1]
 
 
 def latin_share(text: str) -> float:

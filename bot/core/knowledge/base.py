@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from bot.core.knowledge.problems import KnowledgeError, Problem
+from bot.core.knowledge.quotes import SourceText, read_source
 from bot.core.knowledge.schema import (
     LANGUAGES,
     MAX_ANSWER_CHARS,
@@ -25,14 +26,9 @@ from bot.core.knowledge.yaml_source import YamlDocument, read_yaml
 COMPANY_FILE = "company.yaml"
 POSTINGS_DIR = "postings"
 
-# Shown in place of a fact an admin has not filled in yet.
 M = TypeVar("M", CompanyFile, PostingFile)
-
-MISSING_FACT: Mapping[str, str] = {
-    "en": "(not published yet: a recruiter can give it to you, just type /human)",
-    "fr": "(pas encore publié : un recruteur peut vous le donner, tapez /human)",
-    "es": "(aún no publicado: un reclutador puede dártelo, escribe /human)",
-}
+# The longest value a placeholder may take, for the answer length check.
+_LONGEST_VALUE = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +42,9 @@ class Posting:
     topics: tuple[Topic, ...]
     out_of_scope: Mapping[str, tuple[str, ...]]
     source_files: tuple[Path, ...]
+    customer_service: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    # The posting text its facts quote (company and posting), when it was found.
+    source: SourceText | None = None
     _by_id: Mapping[str, Topic] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -58,11 +57,22 @@ class Posting:
         return topic_id in self._by_id
 
     def answer(self, topic_id: str, lang: str) -> str:
-        """The topic's answer in `lang`, with the posting's facts filled in."""
-        template = self.topic(topic_id).text(lang).answer
-        missing = MISSING_FACT.get(lang, MISSING_FACT["en"])
-        values = {name: value or missing for name, value in self.facts.items()}
-        return template.format_map(values)
+        """A small-talk topic's answer in `lang`; job topics are answered by their facts."""
+        return self._filled(self.topic(topic_id).text(lang).answer or "") or ""
+
+    def fact_text(self, topic_id: str, fact_id: str, lang: str) -> str | None:
+        """A fact's sentence in `lang`, or None while a value it names is not filled in."""
+        return self._filled(self.topic(topic_id).fact(fact_id).text(lang).text)
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether the posting's own text names `phrase` (folded, whole words)."""
+        return self.source is not None and self.source.mentions(phrase)
+
+    def _filled(self, template: str) -> str | None:
+        names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        if any(self.facts.get(name) is None for name in names):
+            return None
+        return template.format_map(self.facts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +197,17 @@ def _assemble(
     merged: dict[str, tuple[YamlDocument, int, Topic]] = {}
     sources: list[Path] = []
     out_of_scope: dict[str, tuple[str, ...]] = {lang: () for lang in LANGUAGES}
+    customer_service: dict[str, tuple[str, ...]] = {lang: () for lang in LANGUAGES}
+    texts: dict[Path, SourceText | None] = {}
     for source_doc, source in ([company] if company else []) + [(doc, model)]:
         sources.append(source_doc.file)
+        text_path = source.source if isinstance(source, CompanyFile) else source.posting.source
+        texts[source_doc.file] = _source_text(source_doc, text_path, problems)
         for i, topic in enumerate(source.topics):
             merged[topic.id] = (source_doc, i, topic)
         for lang in LANGUAGES:
             out_of_scope[lang] += getattr(source.out_of_scope, lang)
+            customer_service[lang] += getattr(source.out_of_scope.customer_service, lang)
     for topic_doc, i, topic in merged.values():
         for j, related in enumerate(topic.related):
             if related not in merged:
@@ -203,8 +218,26 @@ def _assemble(
             path = ("topics", i, lang, "answer")
             problems.extend(
                 _at(topic_doc, path, message)
-                for message in _check_answer(topic.text(lang).answer, model.facts)
+                for message in _check_answer(topic.text(lang).answer or "", model.facts)
             )
+        for j, fact in enumerate(topic.facts):
+            for lang in LANGUAGES:
+                path = ("topics", i, "facts", j, lang, "text")
+                problems.extend(
+                    _at(topic_doc, path, message)
+                    for message in _check_answer(fact.text(lang).text, model.facts)
+                )
+            text = texts.get(topic_doc.file)
+            if fact.quote is not None and text is not None and not text.quotes(fact.quote):
+                problems.append(
+                    _at(
+                        topic_doc,
+                        ("topics", i, "facts", j, "quote"),
+                        f"quote not found in {text.path.name}: {fact.quote!r}",
+                    )
+                )
+    posting_text = texts.get(doc.file)
+    company_text = texts.get(company[0].file) if company else None
     return Posting(
         slug=model.posting.slug,
         company=model.posting.company,
@@ -213,7 +246,21 @@ def _assemble(
         topics=tuple(topic for _, _, topic in merged.values()),
         out_of_scope=MappingProxyType(out_of_scope),
         source_files=tuple(sources),
+        customer_service=MappingProxyType(customer_service),
+        source=SourceText.combined(posting_text, company_text),
     )
+
+
+def _source_text(doc: YamlDocument, path: str | None, problems: list[Problem]) -> SourceText | None:
+    """The posting text a file's quotes are checked against; a named file must exist."""
+    if path is None:
+        return None
+    text = read_source(doc.file, path)
+    if text is None:
+        key = "posting" if "posting" in (doc.data or {}) else None
+        where = (key, "source") if key else ("source",)
+        problems.append(_at(doc, where, f"posting text {path!r} not found"))
+    return text
 
 
 def _check_answer(answer: str, facts: Mapping[str, str | None]) -> list[str]:
@@ -224,7 +271,7 @@ def _check_answer(answer: str, facts: Mapping[str, str | None]) -> list[str]:
     unknown = [name for name in names if name not in facts]
     if unknown:
         return [f"unknown fact(s) {unknown}; declare them under 'facts:' in the posting"]
-    longest = max([len(v or "") for v in facts.values()] + [len(m) for m in MISSING_FACT.values()])
+    longest = max([len(v or "") for v in facts.values()] + [_LONGEST_VALUE])
     if len(answer) + len(names) * longest > MAX_ANSWER_CHARS:
         return [f"answer may exceed {MAX_ANSWER_CHARS} characters once facts are filled in"]
     return []
