@@ -91,6 +91,8 @@ class Reply:
     more: str | None = None
     # What the posting doesn't say that was asked: "remote-work/fully-remote", "mention:Kafka".
     unknowns: tuple[str, ...] = ()
+    # Which facts of each answered topic the reply gives.
+    picks: tuple[Pick, ...] = ()
 
     @property
     def topic(self) -> str | None:
@@ -185,8 +187,7 @@ class Responder:
         target = self.knowledge.posting(posting)
         matcher = self._matchers[target.slug]
         missing = specifics.unmentioned(text, target.mentions, self._numbers[target.slug])
-        asked = specifics.without(text, missing) if missing else text
-        match = matcher.match(asked)
+        match = matcher.match(text)
         lang = self._detector.detect(text, match.known_share, lang_hint)
         reply_lang = reply_language(lang)
         if not words(text):
@@ -197,7 +198,7 @@ class Responder:
                 Decision(Outcome.FALLBACK, (), 0.0),
                 (Section(phrase("empty", reply_lang)),),
             )
-        decision = self._decision(target, matcher, text, asked, match, missing)
+        decision = self._decision(target, matcher, text, match, missing)
         log.debug(
             "reply posting=%s outcome=%s topics=%s confidence=%.3f lang=%s",
             target.slug,
@@ -249,15 +250,26 @@ class Responder:
         posting: Posting,
         matcher: Matcher,
         text: str,
-        asked: str,
         match: Match,
         missing: list[specifics.Specific],
     ) -> Decision:
         if scope.is_general_knowledge(text):
             return Decision(Outcome.FALLBACK, (), 0.0)
-        if any(s.kind == "company" for s in missing):  # another company: not this job
-            return Decision(Outcome.FALLBACK, (), 0.0)
-        decision, parts = self._decide_parts(matcher, asked, decide(match, self.thresholds))
+        asked = text
+        decision, parts = self._decide_parts(matcher, text, decide(match, self.thresholds))
+        if decision.outcome is not Outcome.ANSWER and missing:
+            # A name the knowledge base has never seen weighs the question down: ask again
+            # without it, and keep that answer only from a topic that covers such names
+            # ("do you use Kafka?" is about the stack; "how is Madrid doing?" is not).
+            asked = specifics.without(text, missing)
+            retried, retried_parts = self._decide_parts(
+                matcher, asked, decide(matcher.match(asked), self.thresholds)
+            )
+            kinds = {s.kind for s in missing}
+            if retried.outcome is Outcome.ANSWER and all(
+                kinds & set(posting.topic(t).covers) for t in retried.topics
+            ):
+                decision, parts = retried, retried_parts
         mentions = self._mentions(posting, decision, asked, missing)
         if decision.outcome is not Outcome.ANSWER:
             if not mentions:
@@ -288,21 +300,16 @@ class Responder:
     def _mentions(
         posting: Posting, decision: Decision, asked: str, missing: list[specifics.Specific]
     ) -> tuple[Mention, ...]:
-        """Specifics the posting never names, each under the topic that covers its kind."""
+        """Specifics the posting never names, each under the answered topic that covers
+        its kind; a bare name ("Kafka?") goes to the first topic that covers it."""
         if not missing:
             return ()
-        answered = [
-            posting.topic(t)
-            for t in decision.topics
-            if posting.has_topic(t) and not is_smalltalk(t)
-        ]
-        # Without a job topic, a bare name ("Kafka?") still asks about the job; a request
-        # with other words ("book a flight to Berlin") does not.
-        bare = len(words(asked)) <= 2 and decision.outcome is Outcome.FALLBACK
-        by_topic: dict[str | None, list[str]] = {}
+        answered = [posting.topic(t) for t in decision.topics if not is_smalltalk(t)]
+        bare = not answered and len(words(specifics.without(asked, missing))) <= 1
+        by_topic: dict[str, list[str]] = {}
         for specific in missing:
             home = next((t.id for t in answered if specific.kind in t.covers), None)
-            if home is None and specific.kind != "figure" and (answered or bare):
+            if home is None and bare and specific.kind != "figure":
                 home = next((t.id for t in posting.topics if specific.kind in t.covers), None)
             if home is not None:
                 by_topic.setdefault(home, []).append(specific.surface)
@@ -397,4 +404,5 @@ class Responder:
             sections=sections,
             more=(partial or [m.topic for m in decision.mentions if m.topic] or [None])[0],
             unknowns=tuple(unknowns),
+            picks=decision.picks,
         )

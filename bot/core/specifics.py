@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from bot.core.text import fold, words
 
-# Comma-separated names; each entry is matched as whole words, accents and case aside.
+# Comma-separated names, each matched as whole words, accents and case aside; "a = b" are
+# one name in several spellings or languages (the posting may use any of them).
 _TECHNOLOGIES = """
 python, fastapi, django, kubernetes, k8s, gke, docker, argocd, argo cd, circleci, github,
 git, java, kotlin, scala, golang, rust, ruby, ruby on rails, rails, php, laravel, symfony,
@@ -34,9 +35,11 @@ mypy, poetry, pydantic, sqlalchemy, asyncio, pandas, numpy, pytorch, tensorflow,
 langchain, microsoft teams, linux, macos, vim, emacs, vscode, intellij, pycharm
 """
 _CONCEPTS = """
-microservices, microservice, micro-services, microservicios, monolith, monolithe,
-monolito, serverless, event-driven, event sourcing, cqrs, ddd, domain-driven design,
-hexagonal architecture, clean architecture, service mesh, soa
+microservices = microservice = micro-services = microservicios, monolith = monolithe =
+monolito = monolithic = monolithique = monolitico, serverless, event-driven = event driven,
+event sourcing, cqrs, ddd, domain-driven design, hexagonal architecture,
+clean architecture, service mesh, soa = service-oriented = orientee services =
+orientada a servicios
 """
 _PRACTICES = """
 scrum, kanban, safe, tdd, bdd, test-driven development, mob programming, okr, okrs,
@@ -94,10 +97,12 @@ class Specific:
 
     surface: str
     kind: str  # technology, concept, practice, place, benefit, figure, company
+    aliases: tuple[str, ...] = ()  # the same name in other spellings or languages
 
 
-def _lexicon() -> dict[tuple[str, ...], str]:
-    lexicon: dict[tuple[str, ...], str] = {}
+def _lexicon() -> dict[tuple[str, ...], tuple[str, tuple[str, ...]]]:
+    """Folded words -> (kind, every spelling of the name)."""
+    lexicon: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
     for kind, block in (
         ("technology", _TECHNOLOGIES),
         ("concept", _CONCEPTS),
@@ -107,9 +112,9 @@ def _lexicon() -> dict[tuple[str, ...], str]:
         ("company", _COMPANIES),
     ):
         for entry in block.replace("\n", " ").split(","):
-            tokens = tuple(words(entry))
-            if tokens:
-                lexicon.setdefault(tokens, kind)
+            spellings = tuple(" ".join(words(a)) for a in entry.split("=") if words(a))
+            for spelling in spellings:
+                lexicon.setdefault(tuple(spelling.split()), (kind, spellings))
     return lexicon
 
 
@@ -125,10 +130,10 @@ def find(text: str) -> list[Specific]:
     while i < len(tokens):
         for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
             key = tuple(tokens[i : i + size])
-            kind = _LEXICON.get(key)
-            if kind is not None:
-                surface = _surface(text, key)
-                found.setdefault(" ".join(key), Specific(surface, kind))
+            known = _LEXICON.get(key)
+            if known is not None:
+                kind, aliases = known
+                found.setdefault(aliases[0], Specific(_surface(text, key), kind, aliases))
                 i += size
                 break
         else:
@@ -171,7 +176,7 @@ def unmentioned(
         if specific.kind == "figure":
             if not numbers(specific.surface) <= stated_numbers:
                 missing.append(specific)
-        elif not mentions(specific.surface):
+        elif not any(map(mentions, (specific.surface, *specific.aliases))):
             missing.append(specific)
     return missing
 

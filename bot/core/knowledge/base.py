@@ -42,7 +42,7 @@ class Posting:
     topics: tuple[Topic, ...]
     out_of_scope: Mapping[str, tuple[str, ...]]
     source_files: tuple[Path, ...]
-    customer_service: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    customer_service: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The posting text its facts quote (company and posting), when it was found.
     source: SourceText | None = None
     _by_id: Mapping[str, Topic] = field(init=False, repr=False)
