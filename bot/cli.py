@@ -24,6 +24,8 @@ from bot.store.cli import add_commands as add_db_commands
 from bot.transcripts.cli import add_commands as add_transcript_commands
 
 DEVSET = Path("tests/data/devset.tsv")
+# Never used to tune thresholds or to write knowledge examples: see README, "Quality".
+HELD_OUT = Path("tests/data/heldout.tsv")
 OFF_TOPIC_DIR = Path("tests/data/third_party")
 
 
@@ -82,6 +84,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
     ev = command("eval", "Measure accuracy and out-of-scope rejection on labelled questions.")
     ev.add_argument("--devset", type=Path, default=DEVSET)
+    ev.add_argument("--held-out", type=Path, default=HELD_OUT)
     ev.add_argument("--off-topic-dir", type=Path, default=OFF_TOPIC_DIR)
     ev.add_argument("--misses", type=int, default=0, metavar="N", help="list N misses per group")
     ev.add_argument("--json", action="store_true")
@@ -201,7 +204,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
         print(tune(responder.knowledge.posting(args.posting), off_topic))
         return 0
-    report = evaluate(responder, read_devset(args.devset), off_topic)
+    held_out = read_devset(args.held_out) if args.held_out.is_file() else []
+    report = evaluate(responder, read_devset(args.devset), off_topic, held_out)
     print(
         json.dumps(report.as_json(), indent=2) if args.json else format_report(report, args.misses)
     )

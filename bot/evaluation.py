@@ -1,4 +1,10 @@
-"""Measured quality: accuracy, clarify rate and out-of-scope rejection on labelled questions."""
+"""Measured quality on labelled questions: right topic (and fact), rejection of off-topic
+questions, not-stated questions recognised, and the reply's language.
+
+Kinds: `in` (expected is a topic, or `topic/fact` when one fact answers it), `multi`
+(topics joined by '+'), `unstated` (the posting doesn't say: known unknowns, unknown
+specifics, false premises; expected is the topic or '-'), `oos` (off topic: must fall back).
+"""
 
 from __future__ import annotations
 
@@ -22,7 +28,11 @@ OFF_TOPIC_FILES = {
 IN_SCOPE_KINDS = frozenset({"in", "other"})
 # A small-talk reply ("you're welcome") to an off-topic message is not a job answer,
 # so it counts as rejected.
-REJECT_KINDS = frozenset({"silent", "oos"})
+REJECT_KINDS = frozenset({"oos"})
+UNSTATED = "unstated"
+# `topic/*`: a broad question, answered with the whole topic.
+WHOLE = "*"
+_ANSWERED = (Outcome.ANSWER, Outcome.NOT_STATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +46,14 @@ class Labelled:
 
     @property
     def expected_topics(self) -> tuple[str, ...]:
-        return () if self.expected == NOT_ANSWERABLE else tuple(self.expected.split("+"))
+        if self.expected == NOT_ANSWERABLE:
+            return ()
+        return tuple(part.partition("/")[0] for part in self.expected.split("+"))
+
+    @property
+    def expected_fact(self) -> str | None:
+        """The one fact that answers the question, when the label names one."""
+        return self.expected.partition("/")[2] or None
 
 
 def read_devset(path: Path) -> list[Labelled]:
@@ -73,30 +90,58 @@ class Tally:
     rejected: int = 0
     multi: int = 0
     multi_correct: int = 0
+    facts: int = 0
+    facts_correct: int = 0
+    unstated: int = 0
+    unstated_correct: int = 0
     lang_total: int = 0
     lang_correct: int = 0
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     misses: list[tuple[Labelled, Reply]] = field(default_factory=list)
 
-    def add(self, item: Labelled, reply: Reply) -> None:
+    def add(self, item: Labelled, reply: Reply, single_fact: frozenset[str] = frozenset()) -> None:
+        """Tally one reply; `single_fact` topics answer a fact question whole."""
         self.lang_total += 1
-        self.lang_correct += reply.lang == item.lang
-        answered = set(reply.topics) if reply.outcome is Outcome.ANSWER else set()
+        self.lang_correct += reply.reply_lang == item.lang
+        answered = set(reply.topics) if reply.outcome in _ANSWERED else set()
         if item.kind in IN_SCOPE_KINDS:
             self.in_scope += 1
-            ok = answered == {item.expected}
+            expected = item.expected_topics[0]
+            ok = answered == {expected}
             self.correct += ok
             self.clarified += reply.outcome is Outcome.CLARIFY
             if answered and not ok:
                 self.wrong += 1
                 got = "+".join(sorted(answered))
-                self.confusions[(item.expected, got)] += 1
+                self.confusions[(expected, got)] += 1
+            if item.expected_fact:
+                self.facts += 1
+                wanted = item.expected_fact
+                shown = any(
+                    p.topic == expected
+                    and (
+                        p.whole
+                        if wanted == WHOLE
+                        else wanted in p.facts or (p.whole and expected in single_fact)
+                    )
+                    for p in reply.picks
+                )
+                self.facts_correct += ok and shown
+                ok = ok and shown
             if not ok:
                 self.misses.append((item, reply))
         elif item.kind == "multi":
             self.multi += 1
             ok = answered == set(item.expected_topics)
             self.multi_correct += ok
+            if not ok:
+                self.misses.append((item, reply))
+        elif item.kind == UNSTATED:
+            self.unstated += 1
+            ok = reply.outcome is Outcome.NOT_STATED and (
+                not item.expected_topics or set(item.expected_topics) <= answered
+            )
+            self.unstated_correct += ok
             if not ok:
                 self.misses.append((item, reply))
         elif item.kind in REJECT_KINDS:
@@ -125,6 +170,14 @@ class Tally:
         return _ratio(self.multi_correct, self.multi)
 
     @property
+    def fact_accuracy(self) -> float:
+        return _ratio(self.facts_correct, self.facts)
+
+    @property
+    def unstated_rate(self) -> float:
+        return _ratio(self.unstated_correct, self.unstated)
+
+    @property
     def language_accuracy(self) -> float:
         return _ratio(self.lang_correct, self.lang_total)
 
@@ -139,6 +192,8 @@ class Report:
 
     by_lang: dict[str, Tally] = field(default_factory=dict)
     by_file: dict[str, Tally] = field(default_factory=dict)
+    # The same figures on questions kept out of every tuning step.
+    held_out: dict[str, Tally] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, dict[str, dict[str, float | int]]]:
         def figures(t: Tally) -> dict[str, float | int]:
@@ -151,11 +206,16 @@ class Report:
                 "rejection": t.rejection,
                 "multi": t.multi,
                 "multi_accuracy": t.multi_accuracy,
+                "facts": t.facts,
+                "fact_accuracy": t.fact_accuracy,
+                "unstated": t.unstated,
+                "unstated_recognised": t.unstated_rate,
                 "language_accuracy": t.language_accuracy,
             }
 
         return {
             "by_lang": {k: figures(v) for k, v in self.by_lang.items()},
+            "held_out": {k: figures(v) for k, v in self.held_out.items()},
             "by_file": {k: figures(v) for k, v in self.by_file.items()},
         }
 
@@ -164,12 +224,16 @@ def evaluate(
     responder: Responder,
     devset: Iterable[Labelled],
     off_topic: dict[str, list[Labelled]] | None = None,
+    held_out: Iterable[Labelled] = (),
 ) -> Report:
     """Answer every question without a language hint and tally the outcomes."""
     report = Report()
-    for item in devset:
-        group = item.lang if item.lang in LANGUAGES else "other"
-        report.by_lang.setdefault(group, Tally()).add(item, responder.reply(item.question))
+    posting = responder.knowledge.posting()
+    single = frozenset(t.id for t in posting.topics if len(t.facts) == 1)
+    for rows, groups in ((devset, report.by_lang), (held_out, report.held_out)):
+        for item in rows:
+            group = item.lang if item.lang in LANGUAGES else "other"
+            groups.setdefault(group, Tally()).add(item, responder.reply(item.question), single)
     for name, items in (off_topic or {}).items():
         tally = report.by_file.setdefault(name, Tally())
         for item in items:
@@ -180,8 +244,8 @@ def evaluate(
 def format_report(report: Report, show_misses: int = 0) -> str:
     """A plain-text table of the report, then the most confused topic pairs."""
     header = (
-        f"{'group':<28}{'n':>5}{'top-1':>8}{'clarify':>9}{'wrong':>7}"
-        f"{'oos n':>7}{'reject':>8}{'multi':>8}{'lang':>7}"
+        f"{'group':<28}{'n':>5}{'top-1':>8}{'facts':>8}{'clarify':>9}{'wrong':>7}"
+        f"{'oos n':>7}{'reject':>8}{'unst n':>8}{'unstat':>8}{'multi':>8}{'lang':>7}"
     )
     lines = [header, "-" * len(header)]
 
@@ -190,12 +254,14 @@ def format_report(report: Report, show_misses: int = 0) -> str:
             return "    -" if x != x else f"{100 * x:5.1f}%"
 
         return (
-            f"{name:<28}{t.in_scope:>5}{pct(t.accuracy):>8}{pct(t.clarify_rate):>9}{t.wrong:>7}"
-            f"{t.rejectable:>7}{pct(t.rejection):>8}{pct(t.multi_accuracy):>8}"
+            f"{name:<28}{t.in_scope:>5}{pct(t.accuracy):>8}{pct(t.fact_accuracy):>8}"
+            f"{pct(t.clarify_rate):>9}{t.wrong:>7}{t.rejectable:>7}{pct(t.rejection):>8}"
+            f"{t.unstated:>8}{pct(t.unstated_rate):>8}{pct(t.multi_accuracy):>8}"
             f"{pct(t.language_accuracy):>7}"
         )
 
     lines += [row(f"dev {name}", t) for name, t in report.by_lang.items()]
+    lines += [row(f"held-out {name}", t) for name, t in report.held_out.items()]
     lines += [row(name, t) for name, t in report.by_file.items()]
     lines += ["", "Most confused topic pairs (expected -> answered):"]
     for name, tally in report.by_lang.items():
@@ -203,11 +269,17 @@ def format_report(report: Report, show_misses: int = 0) -> str:
         lines.append(f"  {name}: {pairs or 'none'}")
     if show_misses:
         lines += ["", "Misses:"]
-        for name, tally in (*report.by_lang.items(), *report.by_file.items()):
+        groups = (
+            *report.by_lang.items(),
+            *((f"held-out {k}", v) for k, v in report.held_out.items()),
+            *report.by_file.items(),
+        )
+        for name, tally in groups:
             for item, reply in tally.misses[:show_misses]:
                 got = "+".join(reply.topics) or ",".join(reply.suggestions)
+                picked = ",".join(f for p in reply.picks for f in (*p.facts, *p.unknowns))
                 lines.append(
-                    f"  [{name}] {item.expected:<22} {reply.outcome.value:<8} {got:<30} "
-                    f"{reply.confidence:.2f} {reply.lang} {item.question}"
+                    f"  [{name}] {item.expected:<22} {reply.outcome.value:<10} {got:<24} "
+                    f"{picked:<20} {reply.confidence:.2f} {reply.reply_lang} {item.question}"
                 )
     return "\n".join(lines)

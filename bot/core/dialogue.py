@@ -257,7 +257,8 @@ class Responder:
             return Decision(Outcome.FALLBACK, (), 0.0)
         asked = text
         decision, parts = self._decide_parts(matcher, text, decide(match, self.thresholds))
-        if decision.outcome is not Outcome.ANSWER and missing:
+        other_company = any(s.kind == "company" for s in missing)
+        if decision.outcome is not Outcome.ANSWER and missing and not other_company:
             # A name the knowledge base has never seen weighs the question down: ask again
             # without it, and keep that answer only from a topic that covers such names
             # ("do you use Kafka?" is about the stack; "how is Madrid doing?" is not).

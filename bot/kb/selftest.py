@@ -83,9 +83,7 @@ def self_test(responder: Responder) -> tuple[list[Finding], SelfTestFigures]:
                         Finding(Severity.WARNING, "self-test", doc.file, line, col, text)
                     )
                 else:
-                    findings.append(
-                        Finding(Severity.ERROR, "self-test", doc.file, line, col, text)
-                    )
+                    findings.append(Finding(Severity.ERROR, "self-test", doc.file, line, col, text))
         for doc, lang, j, probe in _probes(docs):
             probes += 1
             reply = responder.reply(probe, slug, lang)
