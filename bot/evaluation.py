@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.dialogue import Outcome, Reply, Responder
+from bot.core.dialogue import Outcome, Reply, Responder, reply_language
 from bot.core.knowledge import LANGUAGES, is_smalltalk
 
 NOT_ANSWERABLE = "-"
@@ -102,7 +102,7 @@ class Tally:
     def add(self, item: Labelled, reply: Reply, single_fact: frozenset[str] = frozenset()) -> None:
         """Tally one reply; `single_fact` topics answer a fact question whole."""
         self.lang_total += 1
-        self.lang_correct += reply.reply_lang == item.lang
+        self.lang_correct += reply.reply_lang == reply_language(item.lang)
         answered = set(reply.topics) if reply.outcome in _ANSWERED else set()
         if item.kind in IN_SCOPE_KINDS:
             self.in_scope += 1

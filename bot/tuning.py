@@ -14,11 +14,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from bot.core.dialogue import Thresholds
-from bot.core.knowledge import LANGUAGES, Posting, is_smalltalk
+from bot.core.knowledge import LANGUAGES, Posting, Topic, is_smalltalk
 from bot.core.matcher import Match, Matcher
 from bot.evaluation import Labelled
 
@@ -40,14 +41,26 @@ class _Scores:
 
 
 def _without_fold(posting: Posting, fold: int) -> Posting:
+    """The posting without the fold's examples (of topics, facts and known unknowns)."""
+
     def keep(items: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(x for i, x in enumerate(items) if i % FOLDS != fold)
 
-    topics = tuple(
-        t.model_copy(
+    def thin(entry: Any) -> Any:
+        return entry.model_copy(
             update={
-                lang: t.text(lang).model_copy(update={"examples": keep(t.text(lang).examples)})
+                lang: entry.text(lang).model_copy(
+                    update={"examples": keep(entry.text(lang).examples)}
+                )
                 for lang in LANGUAGES
+            }
+        )
+
+    topics = tuple(
+        thin(t).model_copy(
+            update={
+                "facts": tuple(thin(f) for f in t.facts),
+                "not_stated": tuple(thin(n) for n in t.not_stated),
             }
         )
         for t in posting.topics
@@ -56,13 +69,21 @@ def _without_fold(posting: Posting, fold: int) -> Posting:
     return dataclasses.replace(posting, topics=topics, out_of_scope=probes)
 
 
+def _all_examples(topic: Topic, lang: str) -> list[tuple[int, str]]:
+    """(index within its list, example) of a topic and its facts and known unknowns."""
+    lists = [topic.text(lang).examples]
+    lists += [f.text(lang).examples for f in topic.facts]
+    lists += [n.text(lang).examples for n in topic.not_stated]
+    return [(i, example) for examples in lists for i, example in enumerate(examples)]
+
+
 def _held_out(posting: Posting) -> tuple[list[tuple[Match, str]], list[Match]]:
     in_scope: list[tuple[Match, str]] = []
     out_of_scope: list[Match] = []
     for fold in range(FOLDS):
         matcher = Matcher.for_posting(_without_fold(posting, fold))
         for topic, lang in itertools.product(posting.topics, LANGUAGES):
-            for i, example in enumerate(topic.text(lang).examples):
+            for i, example in _all_examples(topic, lang):
                 if i % FOLDS == fold:
                     in_scope.append((matcher.match(example), topic.id))
         for lang in LANGUAGES:

@@ -37,13 +37,13 @@ class Thresholds:
     Chosen on data by `python -m bot eval --tune`; see README, "Thresholds".
     """
 
-    answer: float = 0.46
+    answer: float = 0.52
     margin: float = 0.04
-    clarify: float = 0.45
+    clarify: float = 0.50
     # The out-of-scope probes win when they score at least this close to the best
     # topic, or, once the best topic scores `sure`, only when they beat it.
-    out_of_scope_margin: float = 0.1
-    sure: float = 0.70
+    out_of_scope_margin: float = 0.2
+    sure: float = 0.65
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -188,7 +188,7 @@ class Responder:
         matcher = self._matchers[target.slug]
         missing = specifics.unmentioned(text, target.mentions, self._numbers[target.slug])
         match = matcher.match(text)
-        lang = self._detector.detect(text, match.known_share, lang_hint)
+        lang = self._detector.detect(text, matcher.known_share, lang_hint)
         reply_lang = reply_language(lang)
         if not words(text):
             return self._reply(

@@ -3,15 +3,20 @@
 py3langid's n-gram model reads longer sentences well but guesses at one or two
 words ("hola", "remote?"). The knowledge base's own vocabulary is the better
 witness there, so both are combined, and a conversation's current language
-breaks ties.
+breaks ties. Only the candidate's own words count: quoted words ("Télétravail
+fréquent", copied from the posting) and technical words every language borrows
+(monolith, microservices, squad) are set aside first, and a message too short to
+tell ("ok", "CDI ?") keeps the conversation's language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
+from bot.core import specifics
 from bot.core.knowledge import LANGUAGES
 from bot.core.text import latin_share, words
 
@@ -30,6 +35,33 @@ _OTHER_PRIOR = 0.5
 _VOCABULARY_WEIGHT = 2.0
 # Below this lead, a message keeps the conversation's language.
 _TIE_MARGIN = 0.25
+# At most this many words of the candidate's own: too few to tell a language.
+_SHORT = 2
+# Quoted text: the candidate's words are around it, not inside.
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"|„[^“”]*[“”]")
+# Words of the trade that candidates write in English whatever their language.
+_BORROWED = frozenset(
+    words(
+        "squad squads chapter backend frontend fullstack full stack remote staff engineer"
+        " engineers build run it product manager code review live coding pair programming"
+        " on call oncall take home screening team fit values senior junior startup job"
+        " feature features release sprint stack tech ok okay cool top super"
+    )
+)
+
+
+def own_words(text: str) -> str:
+    """The candidate's own words: quotes, technical names and borrowed words removed."""
+    text = _QUOTED.sub(" ", text)
+    named = specifics.find(text)
+    drop = {
+        w
+        for s in named
+        if s.kind in ("technology", "concept", "practice")
+        for w in words(s.surface)
+    }
+    kept = [w for w in re.findall(r"\S+", text) if not (set(words(w)) & (drop | _BORROWED))]
+    return " ".join(kept)
 
 
 class LanguageDetector:
@@ -47,11 +79,28 @@ class LanguageDetector:
         """Load the model now rather than on the first question."""
         self._model.classify("warm up")
 
-    def detect(self, text: str, known_share: Mapping[str, float], hint: str | None = None) -> str:
-        """The language of `text`; `known_share` is each language's vocabulary coverage."""
-        tokens = words(text)
+    def detect(
+        self,
+        text: str,
+        known_share: Callable[[str], Mapping[str, float]],
+        hint: str | None = None,
+    ) -> str:
+        """The language of the candidate's own words in `text`; `known_share` gives each
+        language's vocabulary coverage of a text."""
+        own = own_words(text)
+        tokens = words(own)
+        if not tokens:
+            tokens, own = words(text), text
         if not tokens:
             return hint or "en"
+        shares = known_share(own)
+        if hint in LANGUAGES and len(tokens) <= _SHORT and not _clearly_other(shares, hint):
+            return hint
+        return self._detect(own, tokens, shares, hint)
+
+    def _detect(
+        self, text: str, tokens: list[str], known_share: Mapping[str, float], hint: str | None
+    ) -> str:
         # The raw text, accents included: they are strong clues to the language.
         probs = {lang: float(p) for lang, p in self._model.rank(text)}
         top_lang = max(probs, key=probs.__getitem__)
@@ -73,3 +122,9 @@ class LanguageDetector:
         if hint in scores and hint != best and scores[best] - scores[hint] < _TIE_MARGIN:
             return hint
         return best
+
+
+def _clearly_other(shares: Mapping[str, float], hint: str) -> bool:
+    """A short message written wholly in another of our languages ("gracias" after
+    English), not in words the conversation's language knows too."""
+    return shares.get(hint, 0.0) == 0.0 and any(v == 1.0 for v in shares.values())

@@ -268,6 +268,16 @@ class Matcher:
             units.append(Unit(CUSTOMER_SERVICE, posting.customer_service, {}))
         return cls(units, posting.out_of_scope, keywords_of(posting))
 
+    def known_share(self, question: str) -> dict[str, float]:
+        """Per language, the share of the question's weight that its vocabulary knows."""
+        tokens = words(question)
+        shares: dict[str, float] = {}
+        for lang, index in self._indexes.items():
+            terms = index.terms(tokens)
+            total = sum(t.weight for t in terms)
+            shares[lang] = sum(t.weight for t in terms if t.factor == 1.0) / total if total else 0.0
+        return shares
+
     def match(self, question: str) -> Match:
         """Score `question` against every topic; pure and safe on any input."""
         tokens = words(question)
