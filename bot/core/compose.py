@@ -72,11 +72,11 @@ def picked(posting: Posting, pick: Pick, lang: str, titled: bool) -> list[Sectio
     return sections
 
 
-def mention(posting: Posting, found: Mention, lang: str) -> list[Section]:
-    """'The posting doesn't mention Kafka.' and what it says about the stack."""
+def mention(posting: Posting, found: Mention, lang: str, with_facts: bool = True) -> list[Section]:
+    """'The posting doesn't mention Kafka.' and, `with_facts`, what it says about the stack."""
     names = f" {phrase('and', lang)} ".join(found.names)
     sections = [Section(phrase("not_mentioned", lang, names=names))]
-    if found.topic is not None:
+    if found.topic is not None and with_facts:
         topic = posting.topic(found.topic)
         facts = topic.facts[:MAX_NEARBY]
         if facts:

@@ -50,6 +50,13 @@ DEFAULT_THRESHOLDS = Thresholds()
 # The small-talk topic of a candidate asking for a person; channels hand off on it.
 HUMAN_TOPIC = "smalltalk.human"
 MAX_PARTS = 4
+# A message longer than this many words is answered clause by clause only when the
+# answered clauses hold at least _ANSWERED_SHARE of its words: one job word in a story
+# or a maths problem is not a question about the job.
+_LONG_MESSAGE = 20
+_ANSWERED_SHARE = 0.34
+# When the probes beat every topic on the whole message, a clause must beat them by this.
+_PROBED_MARGIN = 0.05
 MAX_SUGGESTIONS = 3
 # Clauses of a two-part question: "is it remote and what's the salary?"
 _PART_SEPARATORS = re.compile(
@@ -71,6 +78,8 @@ class Decision:
     picks: tuple[Pick, ...] = ()
     mentions: tuple[Mention, ...] = ()
     customer_service: bool = False
+    # How well the off-topic probes matched, when they matched better than any topic.
+    probed: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +135,8 @@ def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decisio
         return Decision(Outcome.FALLBACK, (), 0.0)
     margin = 0.0 if best.score >= thresholds.sure else thresholds.out_of_scope_margin
     if match.out_of_scope >= best.score - margin:
-        return Decision(Outcome.FALLBACK, (), best.score)
+        probed = match.out_of_scope if match.out_of_scope >= best.score else None
+        return Decision(Outcome.FALLBACK, (), best.score, probed=probed)
     if best.topic_id == CUSTOMER_SERVICE:
         return Decision(Outcome.FALLBACK, (), best.score, customer_service=True)
     candidates = [c for c in match.candidates if c.topic_id != CUSTOMER_SERVICE]
@@ -324,17 +334,24 @@ class Responder:
         parts = split_parts(text)
         if len(parts) < 2:
             return whole, {}
+        # Off topic as a whole ("my tv remote doesn't work"): only a clearly asked clause counts.
+        floor = 0.0 if whole.probed is None else whole.probed + _PROBED_MARGIN
         answered: dict[str, float] = {}
         by_topic: dict[str, list[str]] = {}
         unanswered = False
+        answered_words = 0
         for part in parts:
             decision = decide(matcher.match(part), self.thresholds)
-            if decision.outcome is Outcome.ANSWER:
+            if decision.outcome is Outcome.ANSWER and decision.confidence >= floor:
                 topic = decision.topics[0]
                 answered[topic] = max(answered.get(topic, 0.0), decision.confidence)
                 by_topic.setdefault(topic, []).append(part)
+                answered_words += len(words(part))
             elif len(words(part)) >= 2:
                 unanswered = True
+        total_words = len(words(text))
+        if total_words > _LONG_MESSAGE and answered_words < _ANSWERED_SHARE * total_words:
+            return whole, {}
         job = {t: c for t, c in answered.items() if not is_smalltalk(t)}
         # Asking for a person is never lost behind a greeting or another answer.
         human = {t: c for t, c in answered.items() if t == HUMAN_TOPIC}
@@ -357,9 +374,11 @@ class Responder:
     def _render(posting: Posting, decision: Decision, lang: str) -> tuple[Section, ...]:
         if decision.outcome in (Outcome.ANSWER, Outcome.NOT_STATED):
             sections: list[Section] = []
-            titled = len(decision.picks) + len(decision.mentions) > 1
+            titled = len({*decision.topics}) > 1
+            # A topic that also answers in part shows its facts there, once.
+            parted = {p.topic for p in decision.picks}
             for found in decision.mentions:
-                sections += compose.mention(posting, found, lang)
+                sections += compose.mention(posting, found, lang, found.topic not in parted)
             if decision.picks:
                 for pick in decision.picks:
                     sections += compose.picked(posting, pick, lang, titled)
