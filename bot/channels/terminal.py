@@ -15,6 +15,7 @@ from bot.store.conversation import ConversationLog
 
 QUIT_WORDS = frozenset({"quit", "exit", "q", "/quit", "/exit"})
 TOPICS_WORDS = frozenset({"topics", "/topics", "topic", "sujets", "temas"})
+MORE_WORDS = frozenset({"more", "/more", "plus", "más", "mas"})
 
 
 class TerminalChat:
@@ -35,6 +36,7 @@ class TerminalChat:
         self._interactive = sys.stdin.isatty() if interactive is None else interactive
         self._lang = "en"
         self._choices: list[str] = []
+        self._more: str | None = None  # the topic the last reply showed in part
 
     async def run(self) -> None:
         """Chat until 'quit', end of input or cancellation."""
@@ -91,6 +93,8 @@ class TerminalChat:
             self._write(phrase("no_human_here", self._lang))
         elif text.isdigit() and self._choices:
             self._pick(text)
+        elif text.casefold() in MORE_WORDS and self._more:
+            self._answer_topic(text, self._more)
         else:
             start = time.perf_counter()
             reply = self.responder.reply(text, self._posting, self._lang)
@@ -105,10 +109,14 @@ class TerminalChat:
             self._command(text, phrase("fallback", self._lang), outcome="fallback")
             self._write(phrase("fallback", self._lang))
             return
+        self._answer_topic(text, choices[number - 1])
+
+    def _answer_topic(self, text: str, topic: str) -> None:
+        """The whole topic: a numbered choice, or "more" after a partial answer."""
         start = time.perf_counter()
-        reply = self.responder.answer_topic(choices[number - 1], self._lang, self._posting)
+        reply = self.responder.answer_topic(topic, self._lang, self._posting)
         if self._log:
-            self._log.incoming(text, self._lang, outcome="command")
+            self._log.incoming(text, self._lang, outcome="command", topics=(topic,))
             self._log.reply(reply, 1000 * (time.perf_counter() - start))
         self._show(reply)
 
@@ -130,7 +138,15 @@ class TerminalChat:
     def _show(self, reply: Reply) -> None:
         if reply.lang in LANGUAGES:
             self._lang = reply.lang
-        self._write(reply.text if reply.outcome is not Outcome.CLARIFY else self._clarify(reply))
+        self._more = reply.more
+        if reply.outcome is Outcome.CLARIFY:
+            self._write(self._clarify(reply))
+            return
+        self._write(reply.text)
+        if reply.more:
+            posting = self.responder.knowledge.posting(self._posting)
+            title = posting.topic(reply.more).text(reply.reply_lang).title
+            self._write(phrase("more_hint", reply.reply_lang, title=title))
 
     def _clarify(self, reply: Reply) -> str:
         self._choices = list(reply.suggestions)

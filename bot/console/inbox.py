@@ -30,6 +30,7 @@ OUTCOMES: dict[str, str] = {
     "answer": "Answered",
     "clarify": "Asked to clarify",
     "fallback": "Fell back (no answer)",
+    "not_stated": "Not in the posting (said so)",
     "handoff": "Handed to a recruiter",
 }
 BADGES: dict[str, str] = {

@@ -111,7 +111,8 @@ class Reply:
     @property
     def wants_human(self) -> bool:
         """The candidate asked, in words, to talk to a person (maybe among other things)."""
-        return self.outcome is Outcome.ANSWER and HUMAN_TOPIC in self.topics
+        answered = self.outcome in (Outcome.ANSWER, Outcome.NOT_STATED)
+        return answered and HUMAN_TOPIC in self.topics
 
     def as_json(self) -> dict[str, Any]:
         return {

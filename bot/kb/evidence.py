@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.transcripts.periods import Period
 from bot.transcripts.queries import QUESTION_BEFORE_FALLBACK, scope
 
-ANSWER, CLARIFY, FALLBACK = "answer", "clarify", "fallback"
+ANSWER, CLARIFY, FALLBACK, NOT_STATED = "answer", "clarify", "fallback", "not_stated"
 # Schema v4 added the notifications table.
 NOTIFICATIONS_VERSION = 4
 
@@ -31,7 +31,7 @@ class Asked:
     conversation: str
     candidate: str
     posting: str
-    outcome: str  # the reply's: answer, clarify or fallback
+    outcome: str  # the reply's: answer, not_stated, clarify or fallback
     topics: tuple[str, ...]  # answered topics, or the "did you mean" suggestions
     helpful: bool | None = None  # feedback on an answer
     chosen: str | None = None  # the topic picked after "did you mean"
@@ -105,7 +105,7 @@ def _walk(
         reply = _at(rows, i + 1)
         if reply is None or reply.direction != "out":
             continue
-        if reply.outcome not in (ANSWER, CLARIFY, FALLBACK):
+        if reply.outcome not in (ANSWER, CLARIFY, FALLBACK, NOT_STATED):
             continue  # small talk, a hand-off, a command's answer
         chosen, rejected = (
             _choice(rows, i + 2, reply.topics) if reply.outcome == CLARIFY else (None, False)

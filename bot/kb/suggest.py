@@ -31,13 +31,14 @@ from enum import StrEnum
 from bot.core.dialogue import Outcome, Responder
 from bot.core.knowledge import LANGUAGES, Posting, is_smalltalk, load_knowledge
 from bot.core.text import MAX_MATCH_CHARS, clean
-from bot.kb.evidence import ANSWER, CLARIFY, FALLBACK, Asked, questions
+from bot.kb.evidence import ANSWER, CLARIFY, FALLBACK, NOT_STATED, Asked, questions
 from bot.kb.transcript_args import friendly, period_since, transcript_arguments
 from bot.settings import Settings
 from bot.transcripts import queries
 from bot.transcripts.grouping import QuestionGroup, group_questions, normal_form
 from bot.transcripts.periods import Period, today
-from bot.transcripts.queries import AskedQuestion
+from bot.transcripts.queries import AskedQuestion, UnstatedQuestion
+from bot.transcripts.unstated import Unknown, by_unknown, label
 
 # A fallback or unchosen clarify whose best topic scores at least the answer threshold
 # minus NEAR_MISS is a near miss: a new example would likely tip it into an answer...
@@ -135,6 +136,8 @@ class Suggestions:
     topics: tuple[TopicSuggestion, ...]
     new_topics: tuple[NewTopic, ...]
     thresholds: dict[str, float] = field(default_factory=dict)
+    # What candidates asked that the posting doesn't say, most asked first.
+    unknowns: tuple[Unknown, ...] = ()
 
 
 # -- analysis (pure, given the questions and a responder) ----------------------------------
@@ -158,6 +161,8 @@ def classify(
         lang = item.lang if item.lang in LANGUAGES else now.lang
         if lang not in LANGUAGES:
             continue  # a German question is no example for an en/fr/es block
+        if item.outcome == NOT_STATED:
+            continue  # the bot said so; these are counted as unknowns, not as misses
         if item.outcome == ANSWER:
             if item.helpful is False and len(item.topics) == 1 and _job(posting, item.topics[0]):
                 evidence.append(Evidence(item, item.topics[0], lang, Source.UNHELPFUL))
@@ -304,11 +309,26 @@ def suggest(
         skipped_postings=tuple(sorted(unknown)),
         topics=tuple(topic_suggestions(evidence, responder, min_count)),
         new_topics=tuple(new_topics(unanswered, min_count)),
+        unknowns=tuple(u for u in unknowns(asked) if u.count >= min_count),
         thresholds={
             "answer": responder.thresholds.answer,
             "near_miss": NEAR_MISS,
             "min_known_share": MIN_KNOWN_SHARE,
         },
+    )
+
+
+def unknowns(asked: Sequence[Asked]) -> list[Unknown]:
+    """The "not stated" replies grouped by what the posting doesn't say."""
+    return by_unknown(
+        [
+            UnstatedQuestion(
+                AskedQuestion(a.text, a.lang, a.at, a.conversation),
+                tuple(t for t in a.topics if "/" in t or ":" in t),
+            )
+            for a in asked
+            if a.outcome == NOT_STATED
+        ]
     )
 
 
@@ -425,6 +445,10 @@ def as_json(found: Suggestions, reviewed: date) -> dict[str, object]:
             }
             for t in found.new_topics
         ],
+        "unknowns": [
+            {"key": u.key, "count": u.count, "questions": [q.asked.text for q in u.questions]}
+            for u in found.unknowns
+        ],
     }
 
 
@@ -453,6 +477,15 @@ def print_suggestions(found: Suggestions, reviewed: date) -> None:
     for topic in found.new_topics:
         print()
         print(new_topic_yaml(topic, reviewed), end="")
+    print()
+    print(f"== Asked, but not in the posting ({len(found.unknowns)}), most asked first ==")
+    if found.unknowns:
+        print("(the bot said so; a fact with `source: admin` and `owner:` lets it answer)")
+    else:
+        print("(none)")
+    for unknown in found.unknowns:
+        texts = "; ".join(dict.fromkeys(q.asked.text for q in unknown.questions[:3]))
+        print(f"  ×{unknown.count}  {label(unknown.key, None)}  e.g. {texts}")
 
 
 # -- command ---------------------------------------------------------------------------------

@@ -63,7 +63,9 @@ class ConversationLog:
 
     def reply(self, reply: Reply, latency_ms: float) -> str:
         """Log a bot reply; returns its message id (feedback refers to it)."""
-        topics = reply.topics or reply.suggestions
+        # A "not stated" reply keeps what was asked, for the recruiters' unanswered view.
+        unknowns = tuple(u.replace(",", "") for u in reply.unknowns)
+        topics = (*reply.topics, *unknowns) or reply.suggestions
         return self._message(
             "out",
             reply.text,

@@ -17,7 +17,7 @@ from bot.transcripts.periods import Period
 # Schema v2 added messages.lang, which these reads use.
 MIN_SCHEMA_VERSION = 2
 # What the bot can say back to a question; "command" replies (a topic list) are not answers.
-REPLY_OUTCOMES = ("answer", "clarify", "fallback", "handoff", "smalltalk")
+REPLY_OUTCOMES = ("answer", "not_stated", "clarify", "fallback", "handoff", "smalltalk")
 OUTCOMES = (*REPLY_OUTCOMES, "command")
 SHORT_ID = 8
 
@@ -404,6 +404,39 @@ def fallback_questions(
         params,
     )
     return [AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnstatedQuestion:
+    """A question the posting doesn't answer, and what of it the bot said is not stated
+    ("remote-work/fully-remote", "mention:Kafka")."""
+
+    asked: AskedQuestion
+    unknowns: tuple[str, ...]
+
+
+def unstated_questions(
+    db: sqlite3.Connection, period: Period, posting: str | None = None
+) -> list[UnstatedQuestion]:
+    """The question before each "not stated" reply, newest first."""
+    where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
+    where += ["f.direction = 'out'", "f.outcome = 'not_stated'"]
+    rows = db.execute(
+        f"""SELECT q.text, q.lang, q.created_at, q.conversation, f.topics
+        FROM messages f
+        LEFT JOIN conversations c ON c.id = f.conversation
+        {QUESTION_BEFORE_FALLBACK}
+        WHERE {" AND ".join(where)}
+        ORDER BY f.created_at DESC""",
+        params,
+    )
+    return [
+        UnstatedQuestion(
+            AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]),
+            tuple(t for t in (r["topics"] or "").split(",") if "/" in t or ":" in t),
+        )
+        for r in rows
+    ]
 
 
 # -- figures for stats ------------------------------------------------------------------

@@ -24,6 +24,7 @@ OUTCOME_LABELS = {
     "answer": "answered",
     "clarify": "did you mean",
     "fallback": "no answer",
+    "not_stated": "not in the posting (said so)",
     "handoff": "handed off",
     "smalltalk": "small talk",
     "command": "command",
@@ -35,12 +36,16 @@ OUTCOME_STYLES = {
     "answer": "green",
     "clarify": "yellow",
     "fallback": "red",
+    "not_stated": "dark_orange",
     "handoff": "magenta",
     "smalltalk": "cyan",
     "command": "dim",
 }
 STATUS_STYLES = {"open": "green", "handed_off": "magenta", "closed": "dim"}
-LEGEND = "Replies: ✓ answered · ? did you mean · ✗ no answer (sent to a recruiter). Times are UTC."
+LEGEND = (
+    "Replies: ✓ answered · ? did you mean · ! not in the posting (said so) · ✗ no answer "
+    "(sent to a recruiter). Times are UTC."
+)
 BAR_WIDTH = 30
 # Control characters (escape sequences, bells) except newline and tab.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

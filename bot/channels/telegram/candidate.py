@@ -225,8 +225,18 @@ def presentation(
         return keyboards.human(lang), reply.sections
     first = reply.topics[0]
     job = not all(map(is_smalltalk, reply.topics))
-    related = responder.related_titles(first, lang, session.posting)
-    return keyboards.answer(message_id, related, feedback=job), reply.sections
+    related = [
+        (t, title)
+        for t, title in responder.related_titles(first, lang, session.posting)
+        if t != reply.more
+    ]
+    more = None
+    if reply.more is not None:
+        title = responder.knowledge.posting(session.posting).topic(reply.more).text(lang).title
+        more = (reply.more, phrase("more_about", lang, title=title))
+    human = lang if reply.outcome is Outcome.NOT_STATED else None
+    markup = keyboards.answer(message_id, related, feedback=job, more=more, human=human)
+    return markup, reply.sections
 
 
 # -- everything else -------------------------------------------------------------------------

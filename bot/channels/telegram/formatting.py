@@ -18,6 +18,8 @@ def escape(text: str) -> str:
 
 def section_html(section: Section) -> str:
     body = escape(section.body)
+    if section.quote:  # the posting's own words, set apart from the bot's
+        body = f"{body}\n<i>{escape(section.quote)}</i>"
     return f"<b>{escape(section.title)}</b>\n{body}" if section.title else body
 
 
@@ -44,8 +46,10 @@ def _section_pieces(section: Section, limit: int) -> list[str]:
     if len(whole) <= limit:
         return [whole]
     title = f"<b>{escape(section.title)}</b>\n" if section.title else ""
-    pieces = [escape(part) for part in split_text(section.body, limit - len(title))]
+    quote = f"\n<i>{escape(section.quote)}</i>" if section.quote else ""
+    pieces = [escape(part) for part in split_text(section.body, limit - len(title) - len(quote))]
     pieces[0] = title + pieces[0]
+    pieces[-1] += quote
     return pieces
 
 

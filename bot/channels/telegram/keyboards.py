@@ -26,14 +26,26 @@ def topics(titles: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
 
 
 def answer(
-    message_id: str | None, related: Sequence[tuple[str, str]], *, feedback: bool = True
+    message_id: str | None,
+    related: Sequence[tuple[str, str]],
+    *,
+    feedback: bool = True,
+    more: tuple[str, str] | None = None,
+    human: str | None = None,
 ) -> InlineKeyboardMarkup | None:
-    """👍/👎 on the stored answer `message_id`, then one row per related topic."""
+    """👍/👎 on the stored answer `message_id`, "More about …" the topic shown in part,
+    "Talk to a recruiter" (in language `human`) when the posting doesn't say, then one
+    row per related topic."""
     rows = []
     if feedback and message_id:
         rows.append(
             [_button("👍", Action.HELPFUL, message_id), _button("👎", Action.UNHELPFUL, message_id)]
         )
+    if more is not None:
+        topic, label = more
+        rows.append([_button(label, Action.TOPIC, topic)])
+    if human is not None:
+        rows.append([_button(phrase("talk_to_recruiter", human), Action.HUMAN)])
     rows += [[_button(title, Action.TOPIC, topic)] for topic, title in related]
     return InlineKeyboardMarkup(rows) if rows else None
 

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 from bot.console.web import SignedIn, console_of, render
 from bot.kb import suggest
 from bot.kb.evidence import questions
-from bot.transcripts import queries
+from bot.transcripts import queries, unstated
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
-from bot.transcripts.queries import fallback_questions
+from bot.transcripts.queries import fallback_questions, unstated_questions
 
 router = APIRouter()
 PERIODS = (7, 30, 90, 365)
@@ -32,6 +32,7 @@ def unanswered_page(
     with console.database.reader() as db:
         postings = queries.postings(db)
         groups = group_questions(fallback_questions(db, period, posting or None))
+        unknowns = unstated.by_unknown(unstated_questions(db, period, posting or None))
 
         def analyse() -> tuple[suggest.Suggestions | None, int]:
             asked = questions(db, period, posting or None)
@@ -57,6 +58,9 @@ def unanswered_page(
         groups=groups[:MAX_GROUPS],
         more_groups=max(0, len(groups) - MAX_GROUPS),
         fallbacks=sum(g.count for g in groups),
+        unknowns=unknowns[:MAX_GROUPS],
+        unstated_count=len({q.asked for u in unknowns for q in u.questions}),
+        label=lambda key: unstated.label(key, responder),
         analysed=min(asked_count, MAX_ANALYSED),
         asked=asked_count,
         knowledge_error=knowledge.error,
