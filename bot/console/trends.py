@@ -50,6 +50,7 @@ class Figures:
     questions: int = 0
     replies: int = 0
     answered: int = 0
+    not_stated: int = 0
     clarify: int = 0
     fallback: int = 0
     handoff: int = 0
@@ -75,6 +76,7 @@ class Figures:
         """The number of replies with `outcome`, one of REPLY_OUTCOMES."""
         return {
             "answer": self.answered,
+            "not_stated": self.not_stated,
             "clarify": self.clarify,
             "fallback": self.fallback,
             "handoff": self.handoff,
@@ -221,6 +223,7 @@ class _Tally:
             questions=self.questions,
             replies=o.total(),
             answered=o["answer"],
+            not_stated=o["not_stated"],
             clarify=o["clarify"],
             fallback=o["fallback"],
             handoff=o["handoff"],

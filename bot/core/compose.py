@@ -45,7 +45,8 @@ def whole_topic(posting: Posting, topic_id: str, lang: str) -> list[Section]:
     """Everything a topic says: small talk's answer, or the intro and every fact."""
     topic = posting.topic(topic_id)
     if not topic.facts:
-        return [Section(posting.answer(topic_id, lang))]
+        answer = posting.answer(topic_id, lang)
+        return [Section(answer if answer is not None else phrase("missing_value", lang))]
     intro = topic.text(lang).intro
     return [*([Section(intro)] if intro else []), *_facts(posting, topic, topic.facts, lang)]
 

@@ -182,7 +182,12 @@ def fallbacks(
     """The question before each fallback within `period`, in conversations active since
     `active_since` (the retention cut-off), newest first."""
     where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
-    where += ["f.direction = 'out'", "f.outcome = 'fallback'", "c.last_activity_at >= ?"]
+    # A "not stated" reply is unanswered too: an admin's new fact may answer it now.
+    where += [
+        "f.direction = 'out'",
+        "f.outcome IN ('fallback', 'not_stated')",
+        "c.last_activity_at >= ?",
+    ]
     params.append(active_since)
     rows = db.execute(
         f"""SELECT q.text, q.lang, q.created_at, q.conversation, c.posting, c.candidate,

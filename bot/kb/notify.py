@@ -103,7 +103,7 @@ def plan(
             asked=item,
             lang=lang,
             intro=phrase("notify_intro", lang, question=quote),
-            answer=posting.answer(topic, lang),
+            answer=responder.reply(item.text, item.posting, lang).text,
             status=Status.SEND,
         )
         if item.candidate in already:

@@ -8,7 +8,6 @@ import pytest
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.core.knowledge.base import MISSING_FACT
 from tests.conftest import posting_yaml, topic_yaml
 
 
@@ -23,7 +22,8 @@ def test_valid_folder_loads_and_fills_facts(make_kb) -> None:
     root = make_kb(posting_yaml(topic_yaml("apply", answer)))
     posting = load_knowledge(root).posting()
     assert posting.slug == "test-job"
-    assert posting.answer("apply", "fr") == f"Apply here: {MISSING_FACT['fr']}"
+    # An unfilled value is never shown as a placeholder: the answer waits for it.
+    assert posting.answer("apply", "fr") is None
 
     root = make_kb(posting_yaml(topic_yaml("apply", answer), "facts: {apply_url: https://x.y}\n"))
     assert load_knowledge(root).posting().answer("apply", "en") == "Apply here: https://x.y"
@@ -61,7 +61,12 @@ def test_unknown_key_is_located(make_kb) -> None:
     text = posting_yaml(topic_yaml("role")).replace("      answer:", "      answr:", 1)
     [*problems] = problems_of(make_kb(text))
     assert any("unknown key 'answr'" in p and ":12:" in p for p in problems)
-    assert any("topics[0](role).en.answer" in p and "Field required" in p for p in problems)
+
+
+def test_a_topic_with_neither_answer_nor_facts_is_located(make_kb) -> None:
+    text = posting_yaml(topic_yaml("role")).replace('      answer: "An answer."\n', "", 1)
+    [problem] = problems_of(make_kb(text))
+    assert "topics[0](role)" in problem and "needs 'facts:' or an 'answer:'" in problem
 
 
 def test_duplicate_topic_id(make_kb) -> None:

@@ -56,9 +56,10 @@ class Posting:
     def has_topic(self, topic_id: str) -> bool:
         return topic_id in self._by_id
 
-    def answer(self, topic_id: str, lang: str) -> str:
-        """A small-talk topic's answer in `lang`; job topics are answered by their facts."""
-        return self._filled(self.topic(topic_id).text(lang).answer or "") or ""
+    def answer(self, topic_id: str, lang: str) -> str | None:
+        """A topic's own answer in `lang` (small talk; job topics are answered by their
+        facts), or None while a value it names is not filled in."""
+        return self._filled(self.topic(topic_id).text(lang).answer or "")
 
     def fact_text(self, topic_id: str, fact_id: str, lang: str) -> str | None:
         """A fact's sentence in `lang`, or None while a value it names is not filled in."""
