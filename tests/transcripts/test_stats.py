@@ -23,6 +23,7 @@ def test_last_30_days(sample: Sample) -> None:
     assert (stats.conversations, stats.messages, stats.questions, stats.replies) == (3, 19, 8, 10)
     assert stats.outcomes == {
         "answer": 3,
+        "not_stated": 0,
         "clarify": 1,
         "fallback": 4,
         "handoff": 1,
