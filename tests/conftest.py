@@ -79,3 +79,11 @@ def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.Comp
         env=environment,
         timeout=60,
     )
+
+
+def topic_text(knowledge: KnowledgeBase, topic: str, lang: str) -> str:
+    """The whole answer to `topic` as a reply's text: its facts with their quotes."""
+    from bot.core import compose
+
+    sections = compose.whole_topic(knowledge.posting(), topic, lang)
+    return "\n\n".join(section.text for section in sections)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import compose
 from bot.core.dialogue import Outcome, Responder
 from bot.core.knowledge import is_smalltalk
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.channels.telegram.runner import TelegramBot
 from bot.core.knowledge import KnowledgeBase
 from tests.channels.telegram.conftest import stored
+from tests.conftest import topic_text
 from tests.fakes.bot_api import FakeBotApi
 
 
@@ -41,7 +42,7 @@ async def test_a_question_gets_its_answer_with_feedback_and_related_buttons(
     ana.send("is the job remote?")
     reply = await ana.next_reply()
     assert reply.parse_mode == "HTML"
-    assert reply.plain_text == knowledge.posting().answer("remote-work", "en")
+    assert reply.plain_text == topic_text(knowledge, "remote-work", "en")
     data = [d for _, d in reply.buttons]
     assert data[0].startswith("f1:") and data[1].startswith("f0:")
     related = knowledge.posting().topic("remote-work").related
@@ -68,7 +69,7 @@ async def test_related_topic_button_answers_that_topic(
     target = reply.buttons[2][1]
     ana.press(reply, target)
     second = await ana.next_reply()
-    assert second.plain_text == knowledge.posting().answer(target[2:], "en")
+    assert second.plain_text == topic_text(knowledge, target[2:], "en")
 
 
 async def test_clarify_offers_choices_and_records_the_choice(
@@ -83,7 +84,7 @@ async def test_clarify_offers_choices_and_records_the_choice(
     choice = data[0][2:]
     ana.press(clarify, data[0])
     answer = await ana.next_reply()
-    assert answer.plain_text == knowledge.posting().answer(choice, "en")
+    assert answer.plain_text == topic_text(knowledge, choice, "en")
     await fake.wait_for(lambda: clarify.reply_markup is None)  # a choice can't be made twice
     logged = await stored(
         bot, database, "SELECT direction, outcome, topics FROM messages ORDER BY seq"
@@ -107,7 +108,7 @@ async def test_none_of_these_offers_a_recruiter(fake: FakeBotApi, bot: TelegramB
 
 async def test_fallback_is_honest_in_the_candidates_language(fake: FakeBotApi, bot: TelegramBot):
     pablo = fake.user(language_code="es")
-    pablo.send("¿patrocinan visados de trabajo?")
+    pablo.send("¿me recomiendas una receta de paella?")
     reply = await pablo.next_reply()
     assert reply.plain_text.startswith("Lo siento, no sé la respuesta")
     assert reply.buttons == [("Hablar con un reclutador", "h:")]

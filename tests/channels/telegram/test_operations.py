@@ -40,7 +40,7 @@ async def test_health_readiness_and_metrics_move_when_messages_flow(
         ana = fake.user()
         fake.fail_next(1, method="sendMessage", status=429, retry_after=1)
         ana.send("is the job remote?")
-        ana.send("do you sponsor visas?")
+        ana.send("can you fix my ps5 controller?")
         await fake.wait_for_messages(ana.id, 2, timeout=20)
         after = await metrics(client)
 

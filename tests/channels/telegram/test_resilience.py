@@ -8,8 +8,10 @@ from pathlib import Path
 import httpx
 
 from bot.channels.telegram.runner import TelegramBot
+from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeBase
 from tests.channels.telegram.conftest import StartBot, stored, stored_when, until
+from tests.conftest import topic_text
 from tests.fakes.bot_api import FakeBotApi
 
 QUESTIONS = (
@@ -47,11 +49,9 @@ async def test_the_bot_recovers_by_itself_from_a_5xx_outage(
     bob.send("how do I apply?")  # taken, but the answer can't be sent yet
     await fake.wait_for(lambda: fake.injected >= 4, timeout=15)
     fake.fail_off()
-    stack = knowledge.posting().answer("tech-stack", "en")
+    stack = topic_text(knowledge, "tech-stack", "en")
     assert (await ana.next_reply(timeout=30)).plain_text == stack
-    assert (await bob.next_reply(timeout=30)).plain_text == knowledge.posting().answer(
-        "apply", "en"
-    )
+    assert (await bob.next_reply(timeout=30)).plain_text == topic_text(knowledge, "apply", "en")
     logged = await stored(bot, database, "SELECT count(*) FROM messages")
     assert logged[0][0] == 6
 
@@ -63,7 +63,8 @@ async def test_300_candidates_5_questions_each_all_at_once(
     for question, _ in QUESTIONS:
         for user in users:
             user.send(question)
-    expected = [knowledge.posting().answer(topic, "en") for _, topic in QUESTIONS]
+    responder = Responder(knowledge)
+    expected = [responder.reply(question, lang_hint="en").text for question, _ in QUESTIONS]
     for user in users:
         replies = await fake.wait_for_messages(user.id, 5, timeout=60)
         assert [r.plain_text for r in replies] == expected  # once each, in order
