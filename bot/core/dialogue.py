@@ -282,7 +282,8 @@ class Responder:
                 kinds & set(posting.topic(t).covers) for t in retried.topics
             ):
                 decision, parts = retried, retried_parts
-        mentions = self._mentions(posting, decision, asked, missing)
+        # A question naming another company is about that company: nothing to say of it.
+        mentions = () if other_company else self._mentions(posting, decision, asked, missing)
         if decision.outcome is not Outcome.ANSWER:
             if not mentions:
                 return decision
