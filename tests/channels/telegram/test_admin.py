@@ -56,9 +56,7 @@ async def test_unanswered_groups_the_fallbacks(fake: FakeBotApi, bot: TelegramBo
     admin.send("/unanswered")
     text = (await admin.next_reply()).plain_text
     assert "3 questions" in text
-    assert text.index("2× fix my ps5 controller?") < text.index(
-        "1× can you book me a taxi?"
-    )
+    assert text.index("2× fix my ps5 controller?") < text.index("1× can you book me a taxi?")
 
 
 async def test_reload_swaps_a_valid_knowledge_base_and_refuses_a_broken_one(
