@@ -37,7 +37,7 @@ from bot.settings import Settings
 from bot.transcripts import queries
 from bot.transcripts.grouping import QuestionGroup, group_questions, normal_form
 from bot.transcripts.periods import Period, today
-from bot.transcripts.queries import AskedQuestion, UnstatedQuestion
+from bot.transcripts.queries import AskedQuestion, UnstatedQuestion, is_unknown_key
 from bot.transcripts.unstated import Unknown, by_unknown, label
 
 # A fallback or unchosen clarify whose best topic scores at least the answer threshold
@@ -324,7 +324,7 @@ def unknowns(asked: Sequence[Asked]) -> list[Unknown]:
         [
             UnstatedQuestion(
                 AskedQuestion(a.text, a.lang, a.at, a.conversation),
-                tuple(t for t in a.topics if "/" in t or ":" in t),
+                tuple(t for t in a.topics if is_unknown_key(t)),
             )
             for a in asked
             if a.outcome == NOT_STATED

@@ -392,18 +392,7 @@ def fallback_questions(
     a command: after "did you mean ... 0. none of these", the fallback follows the
     "0", and the question the bot could not answer is the one before it.
     """
-    where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
-    where += ["f.direction = 'out'", "f.outcome = 'fallback'"]
-    rows = db.execute(
-        f"""SELECT q.text, q.lang, q.created_at, q.conversation
-        FROM messages f
-        LEFT JOIN conversations c ON c.id = f.conversation
-        {QUESTION_BEFORE_FALLBACK}
-        WHERE {" AND ".join(where)}
-        ORDER BY f.created_at DESC""",
-        params,
-    )
-    return [AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]) for r in rows]
+    return [asked for asked, _ in _questions_before(db, period, posting, "fallback")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,12 +404,28 @@ class UnstatedQuestion:
     unknowns: tuple[str, ...]
 
 
+def is_unknown_key(topic: str) -> bool:
+    """Whether a stored topic of a "not stated" reply names what was not stated."""
+    return "/" in topic or ":" in topic
+
+
 def unstated_questions(
     db: sqlite3.Connection, period: Period, posting: str | None = None
 ) -> list[UnstatedQuestion]:
     """The question before each "not stated" reply, newest first."""
+    return [
+        UnstatedQuestion(asked, tuple(t for t in topics.split(",") if is_unknown_key(t)))
+        for asked, topics in _questions_before(db, period, posting, "not_stated")
+    ]
+
+
+def _questions_before(
+    db: sqlite3.Connection, period: Period, posting: str | None, outcome: str
+) -> list[tuple[AskedQuestion, str]]:
+    """Each reply with `outcome` in the period, newest first: the question before it, and
+    the reply's stored topics."""
     where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
-    where += ["f.direction = 'out'", "f.outcome = 'not_stated'"]
+    where += ["f.direction = 'out'", "f.outcome = ?"]
     rows = db.execute(
         f"""SELECT q.text, q.lang, q.created_at, q.conversation, f.topics
         FROM messages f
@@ -428,12 +433,12 @@ def unstated_questions(
         {QUESTION_BEFORE_FALLBACK}
         WHERE {" AND ".join(where)}
         ORDER BY f.created_at DESC""",
-        params,
+        [*params, outcome],
     )
     return [
-        UnstatedQuestion(
+        (
             AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]),
-            tuple(t for t in (r["topics"] or "").split(",") if "/" in t or ":" in t),
+            r["topics"] or "",
         )
         for r in rows
     ]
