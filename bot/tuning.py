@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.core.dialogue import Thresholds
 from bot.core.knowledge import LANGUAGES, Posting, Topic, is_smalltalk
-from bot.core.matcher import Match, Matcher
+from bot.core.matcher import CUSTOMER_SERVICE, Match, Matcher
 from bot.evaluation import Labelled
 
 FOLDS = 10
@@ -38,6 +38,7 @@ class _Scores:
     correct: np.ndarray
     in_top3: np.ndarray
     smalltalk: np.ndarray
+    customer_service: np.ndarray
 
 
 def _without_fold(posting: Posting, fold: int) -> Posting:
@@ -94,17 +95,22 @@ def _held_out(posting: Posting) -> tuple[list[tuple[Match, str]], list[Match]]:
 
 
 def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
-    def score(m: Match, i: int) -> float:
-        return m.candidates[i].score if len(m.candidates) > i else 0.0
+    def runner_up(m: Match) -> float:
+        # As `decide`: the customer-service pseudo-topic is never a runner-up.
+        scores = [c.score for c in m.candidates if c.topic_id != CUSTOMER_SERVICE]
+        return scores[1] if len(scores) > 1 else 0.0
 
     return _Scores(
-        best=np.array([score(m, 0) for m in matches]),
-        second=np.array([score(m, 1) for m in matches]),
+        best=np.array([m.best.score if m.best else 0.0 for m in matches]),
+        second=np.array([runner_up(m) for m in matches]),
         oos=np.array([m.out_of_scope for m in matches]),
         correct=np.array(
             [bool(m.best) and m.best.topic_id == e for m, e in zip(matches, expected, strict=True)]
         ),
         smalltalk=np.array([bool(m.best) and is_smalltalk(m.best.topic_id) for m in matches]),
+        customer_service=np.array(
+            [bool(m.best) and m.best.topic_id == CUSTOMER_SERVICE for m in matches]
+        ),
         in_top3=np.array(
             [
                 e in {c.topic_id for c in m.candidates[:3]}
@@ -117,7 +123,7 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
 def _outcomes(s: _Scores, t: Thresholds) -> tuple[np.ndarray, np.ndarray]:
     """Boolean arrays: answered, clarified (the rest falls back), as `decide` would."""
     margin = np.where(s.best >= t.sure, 0.0, t.out_of_scope_margin)
-    oos_wins = s.oos >= s.best - margin
+    oos_wins = (s.oos >= s.best - margin) | s.customer_service
     answer = ~oos_wins & (s.best >= t.answer) & (s.best - s.second >= t.margin)
     clarify = ~oos_wins & ~answer & (s.best >= t.clarify)
     return answer, clarify
