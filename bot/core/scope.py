@@ -30,11 +30,24 @@ _FILLER = frozenset(
     )
 )
 _GENERAL_KINDS = frozenset({"technology", "concept", "practice"})
+# Clock and calendar requests: "what time is it", "the date 5 days from now".
+_CLOCK = re.compile(
+    r"\b(?:what\s+time\s+(?:is\s+it|of\s+day)|what\s+time\s+it\s+is|the\s+time\s+now"
+    r"|what(?:'s|s|\s+is)?\s+(?:the\s+)?(?:date|day)\s+(?:today|is\s+it|it\s+is)"
+    r"|what\s+(?:date|day)\s+will\s+it\s+be|days?\s+from\s+(?:now|today)"
+    r"|quelle\s+heure|quel\s+jour\s+(?:on\s+est|sommes|serons|est[- ]on)|on\s+est\s+quel\s+jour"
+    r"|date\s+d'?aujourd'?hui|dans\s+\d+\s+jours\s+on"
+    r"|que\s+hora\s+es|que\s+dia\s+es\s+hoy|que\s+fecha\s+es|fecha\s+de\s+hoy"
+    r"|dentro\s+de\s+\d+\s+dias\s+que)\b",
+)
 
 
 def is_general_knowledge(text: str) -> bool:
-    """A "what is X?" question whose X is a technology or idea, nothing of the job."""
+    """A clock or calendar request, or a "what is X?" question whose X is a technology or
+    idea, nothing of the job."""
     folded = fold(text)
+    if _CLOCK.search(folded):
+        return True
     if not _DEFINITION.match(folded):
         return False
     named = [s for s in specifics.find(text) if s.kind in _GENERAL_KINDS]
