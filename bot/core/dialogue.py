@@ -269,6 +269,8 @@ class Responder:
         asked = text
         decision, parts = self._decide_parts(matcher, text, decide(match, self.thresholds))
         other_company = any(s.kind == "company" for s in missing)
+        if self._unknown_name_tips_out(posting, decision, match, missing):
+            return Decision(Outcome.FALLBACK, (), decision.confidence)
         if decision.outcome is not Outcome.ANSWER and missing and not other_company:
             # A name the knowledge base has never seen weighs the question down: ask again
             # without it, and keep that answer only from a topic that covers such names
@@ -308,6 +310,18 @@ class Responder:
             picks=tuple(picks),
             mentions=mentions,
         )
+
+    def _unknown_name_tips_out(
+        self, posting: Posting, decision: Decision, match: Match, missing: list[specifics.Specific]
+    ) -> bool:
+        """A name no answered topic covers ("which language do they speak in Brazil?")
+        makes even a sure answer beat the probes by the usual margin."""
+        if decision.outcome is not Outcome.ANSWER or not missing:
+            return False
+        covered = {k for t in decision.topics if not is_smalltalk(t) for k in posting.topic(t).covers}
+        if all(s.kind in covered for s in missing):
+            return False
+        return match.out_of_scope >= decision.confidence - self.thresholds.out_of_scope_margin
 
     @staticmethod
     def _mentions(
