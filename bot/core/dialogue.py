@@ -37,13 +37,13 @@ class Thresholds:
     Chosen on data by `python -m bot eval --tune`; see README, "Thresholds".
     """
 
-    answer: float = 0.46
-    margin: float = 0.02
-    clarify: float = 0.45
+    answer: float = 0.52
+    margin: float = 0.04
+    clarify: float = 0.50
     # The out-of-scope probes win when they score at least this close to the best
     # topic, or, once the best topic scores `sure`, only when they beat it.
     out_of_scope_margin: float = 0.2
-    sure: float = 0.8
+    sure: float = 0.65
 
 
 DEFAULT_THRESHOLDS = Thresholds()
