@@ -25,11 +25,13 @@ from stop_words import get_stop_words
 from bot.core.dialogue import Outcome, Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.core.knowledge.base import COMPANY_FILE, POSTINGS_DIR
+from bot.core.knowledge.quotes import read_source
 from bot.core.knowledge.schema import LANGUAGES, is_smalltalk
 from bot.core.language import LanguageDetector
 from bot.core.text import words
 from bot.kb.draft_topics import MARKER, DraftTopic, build_topics, marker_count
 from bot.kb.posting_text import PostingFacts, normalise, read_posting
+from bot.kb.selftest import ANSWERED
 from bot.settings import Settings
 
 HEADER = """\
@@ -108,7 +110,8 @@ def make_draft(
         },
         "facts": {"apply_url": facts.apply_url},
     }
-    topics, fit = fit_examples(topics, head, today, company_file.path if company_file else None)
+    company_path = company_file.path if company_file else None
+    topics, fit = fit_examples(topics, head, today, company_path, text)
     data = {**head, "topics": [topic.as_yaml_data(today) for topic in topics]}
     body = dump_yaml(data).replace("\nfacts:\n", "\n" + FACTS_COMMENT + "facts:\n", 1)
     header = HEADER.format(source=source, today=today.isoformat())
@@ -159,6 +162,7 @@ def fit_examples(
     head: Mapping[str, Any],
     today: date,
     company_file: Path | None,
+    posting_text: str = "",
 ) -> tuple[tuple[DraftTopic, ...], ExampleFit]:
     """Drop the starter examples that fail the self-test beside `company_file`.
 
@@ -179,8 +183,10 @@ def fit_examples(
     with tempfile.TemporaryDirectory(prefix="kb-draft-") as tmp:
         folder = Path(tmp)
         (folder / POSTINGS_DIR).mkdir()
+        _place_source(folder, str(head["posting"]["source"]), posting_text)
         if company_file is not None:
             shutil.copyfile(company_file, folder / COMPANY_FILE)
+            _copy_company_source(company_file, folder)
         for rounds in range(1, MAX_ROUNDS + 1):
             data = _posting_data(head, topics, examples, today, alone=company_file is None)
             responder = _responder(folder, slug, data, detector)
@@ -230,6 +236,26 @@ def fit_examples(
     )
 
 
+def _place_source(folder: Path, name: str, text: str) -> None:
+    """Write a posting text where the temporary knowledge folder's `source:` finds it."""
+    relative = Path(name)
+    if relative.is_absolute() or ".." in relative.parts:
+        return  # found as named, or outside the folder: the draft's check says so
+    (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+    (folder / relative).write_text(text, encoding="utf-8")
+
+
+def _copy_company_source(company_file: Path, folder: Path) -> None:
+    """The posting text company.yaml's quotes rest on, beside its temporary copy."""
+    try:
+        name = (yaml.safe_load(company_file.read_text(encoding="utf-8")) or {}).get("source")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return
+    found = read_source(company_file, name) if isinstance(name, str) else None
+    if found is not None:
+        _place_source(folder, name, found.path.read_text(encoding="utf-8"))
+
+
 def _posting_data(
     head: Mapping[str, Any],
     topics: Iterable[DraftTopic],
@@ -270,17 +296,17 @@ def _misses(responder: Responder, slug: str) -> list[_Miss]:
         for lang in LANGUAGES:
             for example in topic.text(lang).examples:
                 reply = responder.reply(example, slug, lang)
-                if reply.outcome is Outcome.ANSWER and topic.id in reply.topics:
+                if reply.outcome in ANSWERED and topic.id in reply.topics:
                     continue
                 if reply.outcome is Outcome.CLARIFY and topic.id in reply.suggestions:
                     continue  # a warning only
-                winners = reply.topics if reply.outcome is Outcome.ANSWER else reply.suggestions
+                winners = reply.topics if reply.outcome in ANSWERED else reply.suggestions
                 misses.append(_Miss(topic.id, lang, example, winners))
     for lang in LANGUAGES:
         for probe in posting.out_of_scope[lang]:
             reply = responder.reply(probe, slug, lang)
             job = tuple(t for t in reply.topics if not is_smalltalk(t))
-            if reply.outcome is Outcome.ANSWER and job:
+            if reply.outcome in ANSWERED and job:
                 misses.append(_Miss(None, lang, probe, job))
     return misses
 

@@ -24,7 +24,7 @@ class SelfTestFigures:
     rejected: int
 
 
-_ANSWERED = (Outcome.ANSWER, Outcome.NOT_STATED)
+ANSWERED = (Outcome.ANSWER, Outcome.NOT_STATED)
 
 
 def _examples(topic: Topic, i: int) -> Iterator[tuple[str, tuple[Hashable, ...], str | None]]:
@@ -63,7 +63,7 @@ def self_test(responder: Responder) -> tuple[list[Finding], SelfTestFigures]:
                 lang = str(path[2]) if part is None else str(path[4])
                 reply = responder.reply(example, slug, lang)
                 line, col = doc.locate(path)
-                if reply.outcome in _ANSWERED and topic.id in reply.topics:
+                if reply.outcome in ANSWERED and topic.id in reply.topics:
                     routed += 1
                     if not _reaches(reply, topic.id, part):
                         entry = part.lstrip("?") if part else ""
@@ -88,7 +88,7 @@ def self_test(responder: Responder) -> tuple[list[Finding], SelfTestFigures]:
             probes += 1
             reply = responder.reply(probe, slug, lang)
             job = [t for t in reply.topics if not is_smalltalk(t)]
-            if reply.outcome in _ANSWERED and job:
+            if reply.outcome in ANSWERED and job:
                 line, col = doc.locate(("out_of_scope", lang, j))
                 got = _describe(reply)
                 message = f"[{slug}] off-topic probe {probe!r} {got}"
@@ -101,7 +101,7 @@ def self_test(responder: Responder) -> tuple[list[Finding], SelfTestFigures]:
 def _describe(reply: Reply) -> str:
     """What the candidate would get, with the winning score."""
     score = f"score {reply.confidence:.2f}"
-    if reply.outcome in _ANSWERED:
+    if reply.outcome in ANSWERED:
         return f"is answered with {', '.join(reply.topics)} ({score})"
     if reply.outcome is Outcome.CLARIFY:
         return f'gets "did you mean" {", ".join(reply.suggestions)} ({score})'
