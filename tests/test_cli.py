@@ -14,7 +14,10 @@ from pathlib import Path
 
 from tests.conftest import KNOWLEDGE, ROOT, run_bot
 
-KEYS = {"question", "lang", "topic", "topics", "outcome", "confidence", "answer", "suggestions"}
+KEYS = {
+    "question", "lang", "topic", "topics", "outcome", "confidence", "answer", "suggestions",
+    "unknowns", "more",
+}  # fmt: skip
 
 
 def run(
@@ -34,7 +37,8 @@ def test_ask_json_reads_stdin_one_object_per_line() -> None:
         "",
         "what's the weather like",
         "salaire ?",
-        "tell me about the teams",
+        "how large is the engineering team",
+        "do you do pair programming?",
     ]
     result = run("ask", "--json", stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
@@ -42,13 +46,16 @@ def test_ask_json_reads_stdin_one_object_per_line() -> None:
     assert [o["question"] for o in objects] == questions
     for o in objects:
         assert set(o) == KEYS
-        assert o["outcome"] in {"answer", "clarify", "fallback"}
-        assert (o["topic"] is None) == (o["outcome"] != "answer")
+        assert o["outcome"] in {"answer", "not_stated", "clarify", "fallback"}
+        assert (o["topic"] is None) == (o["outcome"] not in ("answer", "not_stated"))
         assert isinstance(o["confidence"], float)
     assert objects[0]["topic"] == "remote-work" and objects[0]["topics"] == ["remote-work"]
     assert objects[2]["outcome"] == "fallback"
     assert objects[3]["lang"] == "fr" and objects[3]["topic"] == "salary"
     assert objects[4]["outcome"] == "clarify" and len(objects[4]["suggestions"]) >= 2
+    assert objects[5]["outcome"] == "not_stated" and objects[5]["topic"] == "ways-of-working"
+    assert objects[5]["unknowns"] == ["ways-of-working/pair-programming"]
+    assert objects[5]["answer"].startswith("The posting doesn't say whether")
 
 
 def test_ask_arguments_and_readable_output() -> None:
@@ -80,7 +87,9 @@ def test_run_without_token_says_where_the_console_is() -> None:
 
 
 def test_chat_with_piped_stdin() -> None:
-    script = "is it remote?\ntell me about the teams\n1\ntopics\nquel est le salaire ?\nquit\n"
+    script = (
+        "is it remote?\nhow large is the engineering team\n1\ntopics\nquel est le salaire ?\nquit\n"
+    )
     result = run("chat", stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
