@@ -171,8 +171,8 @@ def classify(
             if _job(posting, item.chosen):
                 evidence.append(Evidence(item, item.chosen, lang, Source.CLARIFY))
             continue
-        if now.outcome is Outcome.ANSWER:
-            continue  # the knowledge base answers it now
+        if now.outcome in (Outcome.ANSWER, Outcome.NOT_STATED):
+            continue  # the knowledge base answers it now, or says the posting is silent
         match = responder.matcher(item.posting).match(clean(item.text)[:MAX_MATCH_CHARS])
         best = match.best
         if (

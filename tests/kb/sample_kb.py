@@ -176,6 +176,16 @@ VISA: dict[str, tuple[str, str, list[str]]] = {
     ),
 }
 
+# Visa as a known unknown of remote-work: the posting is silent, and the bot says so.
+VISA_UNSTATED = {
+    "id": "visa",
+    **{lang: {"text": text, "examples": VISA[lang][2]} for lang, text in (
+        ("en", "whether the role comes with visa sponsorship"),
+        ("fr", "si le poste comprend un parrainage de visa"),
+        ("es", "si el puesto incluye patrocinio de visado"),
+    )},
+}  # fmt: skip
+
 PROBES = {
     "en": ["what's the weather today", "tell me a joke", "who won the football match"],
     "fr": ["quel temps fait-il", "raconte-moi une blague"],
@@ -191,10 +201,14 @@ def _topic(topic_id: str, texts: dict[str, tuple[str, str, list[str]]]) -> dict[
 
 
 def write_knowledge(
-    folder: Path, *, with_visa: bool = False, extra: dict[str, list[str]] | None = None
+    folder: Path,
+    *,
+    with_visa: bool = False,
+    visa_unstated: bool = False,
+    extra: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write the knowledge folder (JSON is YAML) and return it; `extra` adds English
-    examples to topics."""
+    examples to topics, `visa_unstated` a known unknown to remote-work."""
     topics = []
     for topic_id, texts in TOPICS.items():
         title, answer, examples = texts["en"]
@@ -202,6 +216,8 @@ def write_knowledge(
         topics.append(_topic(topic_id, {**texts, "en": (title, answer, examples + more)}))
     if with_visa:
         topics.append(_topic("visa", VISA))
+    if visa_unstated:
+        topics[0]["not_stated"] = [VISA_UNSTATED]
     posting = {
         "posting": {
             "slug": SLUG,

@@ -18,7 +18,7 @@ from bot.transcripts import queries
 from bot.transcripts.grouping import normal_form
 from bot.transcripts.periods import Period, parse_day
 from tests.conftest import run_bot
-from tests.kb.sample_kb import write_knowledge
+from tests.kb.sample_kb import SLUG, write_knowledge
 from tests.kb.sample_transcripts import Chat, write_transcripts
 
 FALLBACK = Outcome.FALLBACK
@@ -232,6 +232,20 @@ async def test_questions_the_knowledge_base_now_answers_are_left_out(
     assert any("gym" in w for w in every)
     for s in found.topics:
         assert all(Source.UNHELPFUL.value not in p.sources for p in s.examples)
+
+
+async def test_questions_now_known_as_unstated_are_left_out(database: Path, tmp_path: Path) -> None:
+    """Once an admin lists visas under not_stated, the bot says the posting is silent:
+    the old fallbacks are neither examples nor a new topic."""
+    knowledge = write_knowledge(tmp_path / "visa-unstated", visa_unstated=True)
+    responder = Responder(load_knowledge(knowledge))
+    assert responder.reply("do you sponsor visas", SLUG, "en").outcome is Outcome.NOT_STATED
+    found = suggestions_for(database, responder)
+
+    asked = {p.text for s in found.topics for p in s.examples}
+    asked |= {w for t in found.new_topics for ws in t.wordings.values() for w in ws}
+    assert not any("visa" in w.lower() for w in asked)
+    assert any("gym" in w for w in asked)
 
 
 def test_the_command_prints_snippets_and_json(database: Path, knowledge_dir: Path) -> None:
