@@ -37,7 +37,7 @@ async def add_real_posting_fallbacks(sample: Sample) -> None:
     """Questions on the shipped posting, which the knowledge base knows (the sample's
     postings are made up, so `kb suggest` skips them)."""
     async with TranscriptStore(sample.path) as store:
-        for n, question in enumerate(("do you sponsor visas?", "Do you sponsor work visas?")):
+        for n, question in enumerate(("do you have a ping pong table?", "Do you have a ping-pong table??")):
             log = ConversationLog(store, "telegram", f"20{n}", POSTING, display_name=f"C{n}")
             log.exchange(reply(question, Outcome.FALLBACK, confidence=0.1), 5.0)
 
@@ -53,9 +53,9 @@ async def test_snippets_are_valid_yaml_with_the_questions(
     for text in found.values():
         parsed = yaml.safe_load(text)
         assert isinstance(parsed, list) and parsed[0]["id"]
-    visa = next(t for t in found.values() if "visa" in t)
-    topic = yaml.safe_load(visa)[0]
-    assert any("visa" in e for e in topic["en"]["examples"])
+    ping = next(t for t in found.values() if "ping" in t)
+    topic = yaml.safe_load(ping)[0]
+    assert any("ping" in e for e in topic["en"]["examples"])
     assert topic["en"]["answer"] == "TO REVIEW"  # nothing is made up
     assert 'data-copy="' in sample_client.get(f"/unanswered?posting={POSTING}").text
     # Erasing the candidates takes their questions out of the snippets at once.
