@@ -37,7 +37,8 @@ async def add_real_posting_fallbacks(sample: Sample) -> None:
     """Questions on the shipped posting, which the knowledge base knows (the sample's
     postings are made up, so `kb suggest` skips them)."""
     async with TranscriptStore(sample.path) as store:
-        for n, question in enumerate(("do you have a ping pong table?", "Do you have a ping-pong table??")):
+        asked = ("do you have a ping pong table?", "Do you have a ping-pong table??")
+        for n, question in enumerate(asked):
             log = ConversationLog(store, "telegram", f"20{n}", POSTING, display_name=f"C{n}")
             log.exchange(reply(question, Outcome.FALLBACK, confidence=0.1), 5.0)
 

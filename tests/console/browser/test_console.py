@@ -114,7 +114,8 @@ def test_filters_narrow_the_inbox(tab: Tab, console: Console) -> None:
     assert listed(page, 2) == {sample.diego, sample.lucia}
     expect(page.get_by_label("Language")).to_have_value("es")
 
-    page.get_by_label("Posting").select_option(FRONTEND)  # on top of the language
+    # On top of the language. By role: the "Bot reply" options name the posting too.
+    page.get_by_role("combobox", name=re.compile(r"^Posting")).select_option(FRONTEND)
     assert listed(page, 1) == {sample.lucia}
 
     page.get_by_role("link", name="Clear").click()
@@ -346,7 +347,7 @@ def test_copy_puts_the_yaml_snippet_on_the_clipboard(tab: Tab, console: Console)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=console.url)
     page.goto("/unanswered")
     # The snippet suggesting a topic for the hostile question: it must survive as text.
-    snippet = page.locator("pre.yaml", has_text="__pwned")
+    snippet = page.locator("pre.yaml", has_text="__pwned=1</script> is the job remote?")
     expect(snippet).to_have_count(1)
     snippet_id = snippet.get_attribute("id")
     assert snippet_id
@@ -362,7 +363,7 @@ def test_copy_puts_the_yaml_snippet_on_the_clipboard(tab: Tab, console: Console)
     assert pwned(page) is None
 
     # Another snippet replaces it: the button copies its own snippet, not the first.
-    other = page.locator("pre.yaml", has_text="relocation package")
+    other = page.locator("pre.yaml", has_text="what about the salary?")
     page.locator(f'button[data-copy="{other.get_attribute("id")}"]').click()
     page.wait_for_function(
         "(text) => navigator.clipboard.readText().then((now) => now !== text)", arg=copied
