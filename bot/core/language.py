@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
+
+from stop_words import get_stop_words
 
 from bot.core import specifics
 from bot.core.knowledge import LANGUAGES
@@ -37,6 +39,9 @@ _VOCABULARY_WEIGHT = 2.0
 _TIE_MARGIN = 0.25
 # At most this many words of the candidate's own: too few to tell a language.
 _SHORT = 2
+# Weight of accented function words found in one of our languages only ("qué", "cómo",
+# "où", "ça"): spelling the n-gram model underweights in a three-word message.
+_ACCENTED_WEIGHT = 2.0
 # Quoted text: the candidate's words are around it, not inside.
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"|„[^“”]*[“”]")
 # Words of the trade that candidates write in English whatever their language.
@@ -45,7 +50,7 @@ _BORROWED = frozenset(
         "squad squads chapter backend frontend fullstack full stack remote staff engineer"
         " engineers build run it product manager code review live coding pair programming"
         " on call oncall take home screening team fit values senior junior startup job"
-        " feature features release sprint stack tech ok okay cool top super"
+        " feature features release sprint stack tech ok okay cool top super hackathon hackathons"
     )
 )
 
@@ -78,6 +83,7 @@ class LanguageDetector:
     def warm_up(self) -> None:
         """Load the model now rather than on the first question."""
         self._model.classify("warm up")
+        _accented_function_words()
 
     def detect(
         self,
@@ -102,7 +108,7 @@ class LanguageDetector:
         self, text: str, tokens: list[str], known_share: Mapping[str, float], hint: str | None
     ) -> str:
         # The raw text, accents included: they are strong clues to the language.
-        probs = {lang: float(p) for lang, p in self._model.rank(text)}
+        probs = {str(lang): float(p) for lang, p in self._model.rank(text)}
         top_lang = max(probs, key=probs.__getitem__)
         if latin_share(text) < 0.5 and top_lang not in LANGUAGES:
             return top_lang
@@ -110,6 +116,9 @@ class LanguageDetector:
             lang: probs.get(lang, 0.0) + _VOCABULARY_WEIGHT * known_share.get(lang, 0.0)
             for lang in LANGUAGES
         }
+        raw = re.findall(r"\w+", text.lower())
+        for lang, found in _accented_function_words().items():
+            scores[lang] += _ACCENTED_WEIGHT * sum(w in found for w in raw) / max(1, len(raw))
         if "¿" in text or "¡" in text:  # only Spanish opens questions this way
             scores["es"] += 1.0
         best = max(scores, key=scores.__getitem__)
@@ -122,6 +131,23 @@ class LanguageDetector:
         if hint in scores and hint != best and scores[best] - scores[hint] < _TIE_MARGIN:
             return hint
         return best
+
+
+@cache
+def _accented_function_words() -> dict[str, frozenset[str]]:
+    """Per language, the accented stop words (stop-words lists) no other of ours has."""
+    lists = {
+        lang: {w for s in get_stop_words(lang) for w in re.findall(r"\w+", s.lower())}
+        for lang in LANGUAGES
+    }
+    return {
+        lang: frozenset(
+            w
+            for w in lists[lang]
+            if not w.isascii() and not any(w in lists[o] for o in LANGUAGES if o != lang)
+        )
+        for lang in LANGUAGES
+    }
 
 
 def _clearly_other(shares: Mapping[str, float], hint: str) -> bool:

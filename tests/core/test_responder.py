@@ -91,6 +91,21 @@ def test_other_language_is_answered_in_english_and_says_so(responder: Responder)
     assert reply.text.startswith("I can answer in English, French or Spanish")
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("qué es kubernetes?", "es"),  # the n-gram model alone says French
+        ("qué es docker?", "es"),
+        ("ça se passe où, le poste ?", "fr"),
+        ("do you organise hackathons?", "en"),
+    ],
+)
+def test_accented_function_words_tell_the_language(
+    responder: Responder, question: str, lang: str
+) -> None:
+    assert responder.reply(question).reply_lang == lang
+
+
 def test_language_hint_keeps_a_short_ambiguous_message_in_the_conversation_language(
     responder: Responder,
 ) -> None:
@@ -128,7 +143,7 @@ def test_empty_message_asks_for_text(responder: Responder) -> None:
 
 
 def test_ambiguous_question_offers_choices(responder: Responder) -> None:
-    reply = responder.reply("which countries is the tech team spread across?")
+    reply = responder.reply("how large is the engineering team")  # org, or the squad?
     assert reply.outcome is Outcome.CLARIFY
     assert 2 <= len(reply.suggestions) <= 3
     assert reply.topic is None
