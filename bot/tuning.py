@@ -100,17 +100,16 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
         scores = [c.score for c in m.candidates if c.topic_id != CUSTOMER_SERVICE]
         return scores[1] if len(scores) > 1 else 0.0
 
+    def best_id(m: Match) -> str | None:
+        return m.best.topic_id if m.best else None
+
     return _Scores(
         best=np.array([m.best.score if m.best else 0.0 for m in matches]),
         second=np.array([runner_up(m) for m in matches]),
         oos=np.array([m.out_of_scope for m in matches]),
-        correct=np.array(
-            [bool(m.best) and m.best.topic_id == e for m, e in zip(matches, expected, strict=True)]
-        ),
-        smalltalk=np.array([bool(m.best) and is_smalltalk(m.best.topic_id) for m in matches]),
-        customer_service=np.array(
-            [bool(m.best) and m.best.topic_id == CUSTOMER_SERVICE for m in matches]
-        ),
+        correct=np.array([best_id(m) == e for m, e in zip(matches, expected, strict=True)]),
+        smalltalk=np.array([is_smalltalk(best_id(m) or "") for m in matches]),
+        customer_service=np.array([best_id(m) == CUSTOMER_SERVICE for m in matches]),
         in_top3=np.array(
             [
                 e in {c.topic_id for c in m.candidates[:3]}

@@ -318,7 +318,9 @@ class Responder:
         makes even a sure answer beat the probes by the usual margin."""
         if decision.outcome is not Outcome.ANSWER or not missing:
             return False
-        covered = {k for t in decision.topics if not is_smalltalk(t) for k in posting.topic(t).covers}
+        covered = {
+            k for t in decision.topics if not is_smalltalk(t) for k in posting.topic(t).covers
+        }
         if all(s.kind in covered for s in missing):
             return False
         return match.out_of_scope >= decision.confidence - self.thresholds.out_of_scope_margin
@@ -438,7 +440,7 @@ class Responder:
             text="\n\n".join(section.text for section in sections),
             suggestions=decision.suggestions,
             sections=sections,
-            more=(partial or [m.topic for m in decision.mentions if m.topic] or [None])[0],
+            more=next(iter([*partial, *(m.topic for m in decision.mentions if m.topic)]), None),
             unknowns=tuple(unknowns),
             picks=decision.picks,
         )

@@ -251,7 +251,9 @@ def _copy_company_source(company_file: Path, folder: Path) -> None:
         name = (yaml.safe_load(company_file.read_text(encoding="utf-8")) or {}).get("source")
     except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
         return
-    found = read_source(company_file, name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return
+    found = read_source(company_file, name)
     if found is not None:
         _place_source(folder, name, found.path.read_text(encoding="utf-8"))
 

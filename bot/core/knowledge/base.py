@@ -216,7 +216,7 @@ def _assemble(
                     _at(topic_doc, ("topics", i, "related", j), f"unknown topic {related!r}")
                 )
         for lang in LANGUAGES:
-            path = ("topics", i, lang, "answer")
+            path: tuple[str | int, ...] = ("topics", i, lang, "answer")
             problems.extend(
                 _at(topic_doc, path, message)
                 for message in _check_answer(topic.text(lang).answer or "", model.facts)

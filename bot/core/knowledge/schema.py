@@ -126,7 +126,7 @@ class Topic(_Strict):
                 raise ValueError(f"{lang}.answer: a topic with facts is answered by its facts")
             if not self.facts and not has_answer:
                 raise ValueError(f"{lang}: a topic needs 'facts:' or an 'answer:'")
-        ids = [e.id for e in (*self.facts, *self.not_stated)]
+        ids = [f.id for f in self.facts] + [e.id for e in self.not_stated]
         if len(ids) != len(set(ids)):
             raise ValueError(f"duplicate fact or not_stated id in {sorted(ids)}")
         facts = {f.id for f in self.facts}
