@@ -38,7 +38,7 @@ _CLOCK = re.compile(
     r"|quelle\s+heure|quel\s+jour\s+(?:on\s+est|sommes|serons|est[- ]on)|on\s+est\s+quel\s+jour"
     r"|date\s+d'?aujourd'?hui|dans\s+\d+\s+jours\s+on"
     r"|que\s+hora\s+es|que\s+dia\s+es\s+hoy|que\s+fecha\s+es|fecha\s+de\s+hoy"
-    r"|dentro\s+de\s+\d+\s+dias\s+que)\b",
+    r"|dentro\s+de\s+\d+\s+dias\s+que|que\s+dia\s+sera)\b",
 )
 
 
