@@ -49,8 +49,8 @@ def test_third_party_off_topic_is_rejected(report: Report, name: str) -> None:
 def test_shipped_thresholds_are_the_searched_ones(responder: Responder) -> None:
     """The thresholds in the code meet the floor on the tuning data and are near the best.
 
-    Near, not at: the leave-one-out best (answer 0.46, sure 0.75-0.8) makes `kb check`'s
-    self-test fail on 24+ shipped examples, so the best self-test-clean set ships.
+    Near, not at: the leave-one-out best can fail `kb check`'s self-test on shipped
+    examples (answer 0.46 with sure 0.75-0.8 failed 24+), so the best clean set ships.
     """
     results, _ = search(responder.knowledge.posting(), off_topic())
     assert results, "no thresholds reach the rejection floor"
