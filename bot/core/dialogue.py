@@ -15,7 +15,7 @@ from bot.core.knowledge import LANGUAGES, KnowledgeBase, Posting, is_smalltalk
 from bot.core.language import LanguageDetector
 from bot.core.matcher import CUSTOMER_SERVICE, Match, Matcher
 from bot.core.phrases import phrase
-from bot.core.text import MAX_MATCH_CHARS, clean, fold, words
+from bot.core.text import MAX_MATCH_CHARS, clean, content_words, fold, words
 
 __all__ = ["Outcome", "Reply", "Responder", "Section", "Thresholds", "decide"]
 
@@ -334,7 +334,10 @@ class Responder:
         if not missing:
             return ()
         answered = [posting.topic(t) for t in decision.topics if not is_smalltalk(t)]
-        bare = not answered and len(words(specifics.without(asked, missing))) <= 1
+        rest = specifics.without(asked, missing)
+        # "Kafka?", or a technology among function words only ("do you work with AWS?").
+        technical = all(s.kind == "technology" for s in missing)
+        bare = not answered and (len(words(rest)) <= 1 or (technical and not content_words(rest)))
         by_topic: dict[str, list[str]] = {}
         for specific in missing:
             home = next((t.id for t in answered if specific.kind in t.covers), None)
@@ -354,6 +357,8 @@ class Responder:
             return whole, {}
         # Off topic as a whole ("my tv remote doesn't work"): only a clearly asked clause counts.
         floor = 0.0 if whole.probed is None else whole.probed + _PROBED_MARGIN
+        if whole.customer_service:  # "my screen is cracked, can you refurbish it?"
+            floor = whole.confidence + _PROBED_MARGIN
         answered: dict[str, float] = {}
         by_topic: dict[str, list[str]] = {}
         unanswered = False

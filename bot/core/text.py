@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+
+from stop_words import get_stop_words
 
 # Long messages are matched on their beginning only: the question is almost
 # always there, and this bounds the work done per message.
@@ -40,3 +43,17 @@ def latin_share(text: str) -> float:
         return 1.0
     latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
     return latin / len(letters)
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    """Stop words of English, French and Spanish (stop-words lists), folded."""
+    return frozenset(
+        w for lang in ("en", "fr", "es") for s in get_stop_words(lang) for w in words(s)
+    )
+
+
+def content_words(text: str) -> list[str]:
+    """The words of `text` that are not function words in any of our languages."""
+    function = _function_words()
+    return [w for w in words(text) if w not in function]
