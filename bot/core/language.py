@@ -152,5 +152,7 @@ def _accented_function_words() -> dict[str, frozenset[str]]:
 
 def _clearly_other(shares: Mapping[str, float], hint: str) -> bool:
     """A short message written wholly in another of our languages ("gracias" after
-    English), not in words the conversation's language knows too."""
-    return shares.get(hint, 0.0) == 0.0 and any(v == 1.0 for v in shares.values())
+    English), not in words the conversation's language knows too, nor in a term two
+    languages share ("CDI ?" in a Spanish conversation)."""
+    whole = [lang for lang, v in shares.items() if v == 1.0]
+    return shares.get(hint, 0.0) == 0.0 and len(whole) == 1
