@@ -8,6 +8,8 @@ from functools import cache
 
 from stop_words import get_stop_words
 
+_OURS = ("en", "fr", "es")
+
 # Long messages are matched on their beginning only: the question is almost
 # always there, and this bounds the work done per message.
 MAX_MATCH_CHARS = 1000
@@ -46,14 +48,11 @@ def latin_share(text: str) -> float:
 
 
 @cache
-def _function_words() -> frozenset[str]:
-    """Stop words of English, French and Spanish (stop-words lists), folded."""
-    return frozenset(
-        w for lang in ("en", "fr", "es") for s in get_stop_words(lang) for w in words(s)
-    )
+def function_words(lang: str) -> frozenset[str]:
+    """The stop words of `lang` (stop-words lists), folded as `words` folds them."""
+    return frozenset(w for s in get_stop_words(lang) for w in words(s))
 
 
 def content_words(text: str) -> list[str]:
     """The words of `text` that are not function words in any of our languages."""
-    function = _function_words()
-    return [w for w in words(text) if w not in function]
+    return [w for w in words(text) if not any(w in function_words(lang) for lang in _OURS)]

@@ -20,7 +20,6 @@ from typing import Any
 
 import Stemmer
 import yaml
-from stop_words import get_stop_words
 
 from bot.core.dialogue import Outcome, Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
@@ -28,7 +27,7 @@ from bot.core.knowledge.base import COMPANY_FILE, POSTINGS_DIR
 from bot.core.knowledge.quotes import read_source
 from bot.core.knowledge.schema import LANGUAGES, is_smalltalk
 from bot.core.language import LanguageDetector
-from bot.core.text import words
+from bot.core.text import function_words, words
 from bot.kb.draft_topics import MARKER, DraftTopic, build_topics, marker_count
 from bot.kb.posting_text import PostingFacts, normalise, read_posting
 from bot.kb.selftest import ANSWERED
@@ -348,10 +347,7 @@ class _Stems:
 
     def __init__(self) -> None:
         self._stemmers = {lang: Stemmer.Stemmer(a) for lang, a in self._ALGORITHMS.items()}
-        self._stopwords = {
-            lang: frozenset(w for s in get_stop_words(lang) for w in words(s))
-            for lang in self._ALGORITHMS
-        }
+        self._stopwords = {lang: function_words(lang) for lang in self._ALGORITHMS}
 
     def of(self, text: str, lang: str) -> frozenset[str]:
         tokens = words(text)
