@@ -10,6 +10,7 @@ import json
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -156,7 +157,9 @@ async def _chat_logged(responder: Responder, posting: str | None, settings: Sett
             on_refused=refused,
         )
         running = asyncio.create_task(chat.run())
-        background = [asyncio.create_task(reloader.watch())] if settings.watch_knowledge else []
+        background: list[asyncio.Task[Any]] = (
+            [asyncio.create_task(reloader.watch())] if settings.watch_knowledge else []
+        )
         # SIGINT or SIGTERM ends the chat; leaving the `async with` flushes the store.
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -58,5 +58,5 @@ def configure_logging(settings: Settings) -> None:
         for s in (settings.telegram_bot_token, settings.webhook_secret)
         if s is not None
     ]
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactSecrets(secrets))
+    for root_handler in logging.getLogger().handlers:
+        root_handler.addFilter(RedactSecrets(secrets))

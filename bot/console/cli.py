@@ -12,7 +12,9 @@ from bot.console.passwords import WeakPassword
 from bot.settings import Settings
 
 
-def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
+def add_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     console = sub.add_parser(
         "console",
         help="Serve the recruiter console (web page) over the transcript database.",
@@ -25,7 +27,12 @@ def add_commands(sub: argparse._SubParsersAction, settings: Settings) -> None:
     manage = sub.add_parser(
         "users", help="Manage recruiter console accounts.", description="Console accounts."
     )
-    manage.set_defaults(func=lambda args, settings: manage.print_help() or 2)
+
+    def show_help(args: argparse.Namespace, settings: Settings) -> int:
+        manage.print_help()
+        return 2
+
+    manage.set_defaults(func=show_help)
     verbs = manage.add_subparsers(title="commands")
     add = verbs.add_parser("add", help="Add an account (asks for its password).")
     add.add_argument("name")

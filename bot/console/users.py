@@ -102,7 +102,7 @@ def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | Non
     stored = row["password_hash"] if row else None
     if not passwords.verify(stored, password) or row is None or row["disabled"]:
         return None
-    if passwords.needs_rehash(stored):
+    if stored is not None and passwords.needs_rehash(stored):
         db.execute(
             "UPDATE console_users SET password_hash = ? WHERE name = ?",
             (passwords.hash_password(password), row["name"]),

@@ -99,7 +99,9 @@ def summary(report: CheckReport, seconds: float) -> str:
     return "\n".join(lines)
 
 
-def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     p = sub.add_parser(
         "check",
         help="Validate, lint and self-test a knowledge folder (run it before committing).",

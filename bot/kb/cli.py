@@ -8,11 +8,18 @@ from bot.kb import check, draft, notify, suggest
 from bot.settings import Settings
 
 
-def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
+def add_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     kb = subparsers.add_parser(
         "kb", help="Check, draft and improve the knowledge base.", description=__doc__
     )
-    kb.set_defaults(func=lambda args, settings: kb.print_help() or 2)
+
+    def show_help(args: argparse.Namespace, settings: Settings) -> int:
+        kb.print_help()
+        return 2
+
+    kb.set_defaults(func=show_help)
     sub = kb.add_subparsers(title="kb commands")
     for module in (check, draft, suggest, notify):
         module.add_command(sub, settings)

@@ -515,7 +515,9 @@ def _fit_line(fit: ExampleFit) -> str:
     return line
 
 
-def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     p = sub.add_parser(
         "draft",
         help="Draft a posting YAML from a job posting's text.",

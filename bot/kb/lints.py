@@ -57,6 +57,7 @@ def _placeholders(doc: YamlDocument) -> list[Finding]:
     for i, topic in _topics(doc):
         for lang in LANGUAGES:
             block = topic.get(lang) or {}
+            texts: list[tuple[tuple[str | int, ...], object]]
             texts = [((lang, f), block.get(f)) for f in TEXT_FIELDS]
             texts += [((lang, "examples", j), e) for j, e in enumerate(block.get("examples") or [])]
             for path, text in texts:

@@ -121,7 +121,9 @@ def _with(notice: Notice, status: Status) -> Notice:
 # -- the command -----------------------------------------------------------------------------
 
 
-def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     about = "Send a new answer to the candidates whose question went unanswered (dry run first)."
     p = sub.add_parser("notify", help=about, description=about)
     p.add_argument("topic", metavar="TOPIC", help="the topic id that now answers them")

@@ -491,7 +491,9 @@ def print_suggestions(found: Suggestions, reviewed: date) -> None:
 # -- command ---------------------------------------------------------------------------------
 
 
-def add_command(sub: argparse._SubParsersAction, settings: Settings) -> None:
+def add_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     about = "Propose YAML snippets (new examples, new topics) from the transcripts."
     p = sub.add_parser("suggest", help=about, description=about)
     transcript_arguments(p, settings)

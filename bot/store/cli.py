@@ -10,9 +10,16 @@ from bot.settings import Settings
 from bot.store.backup import BackupError, backup, restore
 
 
-def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
+def add_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     db = subparsers.add_parser("db", help="Back up or restore the transcript database.")
-    db.set_defaults(func=lambda args, settings: db.print_help() or 2)
+
+    def show_help(args: argparse.Namespace, settings: Settings) -> int:
+        db.print_help()
+        return 2
+
+    db.set_defaults(func=show_help)
     sub = db.add_subparsers(title="db commands")
     for name, help_text, handler in (
         ("backup", "Online, consistent copy to DEST (safe while the bot runs).", _backup),

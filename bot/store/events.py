@@ -99,4 +99,5 @@ def from_json(line: str) -> Event:
     cls = _TYPES[data.pop("type")]
     if cls is MessageLogged:
         data["topics"] = tuple(data["topics"])
-    return cls(**data)
+    event: Event = cls(**data)
+    return event

@@ -191,9 +191,9 @@ class TranscriptStore:
                         await self._setup()
                     started = time.perf_counter()
                     stored = await self._store(batch, self._write)
-                    self._observe(time.perf_counter() - started, ok=True)
+                    self._observe(time.perf_counter() - started, True)
                 except (sqlite3.Error, OSError) as exc:
-                    self._observe(0.0, ok=False)
+                    self._observe(0.0, False)
                     if self.healthy:
                         log.warning("transcript store refuses writes, retrying: %s", exc)
                     self.healthy = False

@@ -44,7 +44,9 @@ STATS_DAYS = 30
 KEEP_ON_OPEN_DAYS = 36_500
 
 
-def add_commands(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
+def add_commands(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+) -> None:
     """Register `transcripts` and its sub-commands on the main parser's subparsers."""
     about = "Recruiter tools: read, count, export and erase candidate conversations."
     top = subparsers.add_parser("transcripts", help=about, description=about)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import IO, Any
 
 from bot.transcripts.queries import ConversationSummary, Message, Transcript
 
@@ -49,7 +49,7 @@ def feedback_label(helpful: bool | None) -> str:
     return "" if helpful is None else ("helpful" if helpful else "not helpful")
 
 
-def write_csv(transcripts: Iterable[Transcript], out: TextIO) -> int:
+def write_csv(transcripts: Iterable[Transcript], out: IO[str]) -> int:
     """Write one row per message (a conversation without messages gets one row); returns
     the number of conversations."""
     writer = csv.writer(out)
@@ -88,7 +88,7 @@ def _message_cells(m: Message) -> list[object]:
     ]
 
 
-def write_jsonl(transcripts: Iterable[Transcript], out: TextIO) -> int:
+def write_jsonl(transcripts: Iterable[Transcript], out: IO[str]) -> int:
     """Write one JSON object per conversation; returns how many."""
     count = 0
     for transcript in transcripts:

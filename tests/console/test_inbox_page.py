@@ -237,9 +237,9 @@ def test_export_the_current_filter(rita: TestClient, data: InboxData) -> None:
     assert [r["conversation"] for r in rows] == [data.pierre] * 6 + [data.jane] * 8
     assert rows[0]["display_name"] == "Pierre Martin"
     assert rows[0]["text"] == "quel est le salaire ?"
+    # One audit row for the whole export, not one per conversation.
     assert audit_rows(data.path) == [
-        ("rita", "export", data.pierre, "CSV; filters: badge=unanswered"),
-        ("rita", "export", data.jane, "CSV; filters: badge=unanswered"),
+        ("rita", "export", None, "2 conversations; CSV; filters: badge=unanswered"),
     ]
 
 
@@ -257,13 +257,17 @@ def test_export_with_pseudonyms(rita: TestClient, data: InboxData) -> None:
     assert {r["conversation"] for r in rows} == {data.ana, data.lee}
     assert "Ana López" not in response.text and "ana_l" not in response.text
     assert all(r["display_name"].startswith("candidate-") for r in rows)
-    assert audit_rows(data.path)[0][3] == "CSV, pseudonymised; filters: posting=frontend"
+    assert audit_rows(data.path) == [
+        ("rita", "export", None, "2 conversations; CSV, pseudonymised; filters: posting=frontend")
+    ]
 
 
 def test_export_of_nothing_is_still_audited(rita: TestClient, data: InboxData) -> None:
     response = rita.post("/export", data={"csrf": rita.csrf, "posting": "nope"})  # type: ignore[attr-defined]
     assert csv_rows(response.text) == []
-    assert audit_rows(data.path) == [("rita", "export", None, "CSV; filters: posting=nope")]
+    assert audit_rows(data.path) == [
+        ("rita", "export", None, "0 conversations; CSV; filters: posting=nope")
+    ]
 
 
 def test_export_needs_the_csrf_token(rita: TestClient, data: InboxData) -> None:

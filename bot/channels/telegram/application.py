@@ -19,7 +19,7 @@ from bot.channels.telegram import admin, candidate, handoff
 from bot.channels.telegram.buttons import on_button
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.channels.telegram.ratelimit import ResilientRateLimiter
-from bot.channels.telegram.services import AdminAlerts, Services
+from bot.channels.telegram.services import AdminAlerts, BotApplication, Services
 from bot.channels.telegram.sessions import Sessions
 from bot.core.dialogue import Responder
 from bot.core.flood import FloodGuard
@@ -51,7 +51,7 @@ def build_application(
     store: TranscriptStore,
     *,
     webhook: bool = False,
-) -> Application:
+) -> BotApplication:
     """The bot: every handler, in the order Telegram updates meet them."""
     assert settings.telegram_bot_token is not None
     builder = (
@@ -123,12 +123,14 @@ def build_application(
     return app
 
 
-async def prepare(app: Application) -> None:
+async def prepare(app: BotApplication) -> None:
     """Once initialised: learn the bot's username, set the command menu in every language."""
     svc = services_of(app)
     svc.bot_username = app.bot.username or ""
     admin_menu = [*_commands("en"), *(BotCommand(c, d) for c, d in ADMIN_COMMANDS.items())]
-    menus = [(_commands(lang), None if lang == "en" else lang, None) for lang in LANGUAGES]
+    menus: list[tuple[list[BotCommand], str | None, BotCommandScopeChat | None]] = [
+        (_commands(lang), None if lang == "en" else lang, None) for lang in LANGUAGES
+    ]
     menus += [(admin_menu, None, BotCommandScopeChat(a)) for a in svc.settings.admin_ids]
     for commands, language, scope in menus:
         try:
@@ -151,5 +153,5 @@ def _commands(lang: str) -> list[BotCommand]:
     return [BotCommand(name, phrase(f"cmd_{name}", lang)) for name in CANDIDATE_COMMANDS]
 
 
-def services_of(app: Application) -> Services:
+def services_of(app: BotApplication) -> Services:
     return app.bot_data["services"]  # type: ignore[no-any-return]

@@ -6,7 +6,7 @@ import contextlib
 import logging
 import time
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -53,7 +53,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif feedback:
         session.log.feedback(button.value, button.action is Action.HELPFUL)
         with contextlib.suppress(BadRequest):  # the message is too old to edit
-            markup = query.message.reply_markup if query.message else None  # type: ignore[union-attr]
+            message = query.message
+            markup = message.reply_markup if isinstance(message, Message) else None
             await query.edit_message_reply_markup(keyboards.without_feedback(markup))
     elif button.action is Action.LANGUAGE and button.value in keyboards.LANGUAGE_NAMES:
         session.lang = button.value

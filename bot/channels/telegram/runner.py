@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application
 
 from bot.channels.telegram.application import build_application, prepare, services_of
+from bot.channels.telegram.services import BotApplication
 from bot.core.dialogue import Responder
 from bot.kb.reload import KnowledgeReloader, ReloadResult
 from bot.ops.heartbeat import Heartbeat
@@ -48,7 +48,7 @@ class TelegramBot:
         )
         STORE_QUEUE.set_function(lambda: self.store.pending)
         self.webhook = settings.webhook_url is not None
-        self.application: Application = build_application(
+        self.application: BotApplication = build_application(
             settings, responder, self.store, webhook=self.webhook
         )
         svc = services_of(self.application)

@@ -6,10 +6,11 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 from telegram import Bot
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.channels.telegram.sessions import Sessions
 from bot.core.dialogue import Responder
@@ -19,6 +20,9 @@ from bot.settings import Settings
 from bot.store import TranscriptStore
 
 log = logging.getLogger(__name__)
+
+# PTB's defaults throughout: ExtBot, CallbackContext, dict user/chat/bot data, a JobQueue.
+BotApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 ALERT_INTERVAL_S = 60.0
 

@@ -104,15 +104,15 @@ def export(
             write_csv(items, out)
         with database.writer() as db:
             detail = _describe(filters, pseudonymized=bool(pseudonymize))
-            for conversation in ids or [None]:
-                audit.record(
-                    db,
-                    session.user.name,
-                    "export",
-                    conversation=conversation,
-                    detail=detail,
-                    ip=client_ip(request),
-                )
+            # One row per export: which filters, how many conversations, named or not.
+            audit.record(
+                db,
+                session.user.name,
+                "export",
+                conversation=ids[0] if len(ids) == 1 else None,
+                detail=f"{len(ids)} conversations; {detail}",
+                ip=client_ip(request),
+            )
         out.seek(0)
     except BaseException:
         out.close()
