@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from bot.core import compose, scope, specifics
@@ -16,18 +15,11 @@ from bot.core.language import LanguageDetector
 from bot.core.matcher import CUSTOMER_SERVICE, Match, Matcher
 from bot.core.phrases import phrase
 from bot.core.text import MAX_MATCH_CHARS, clean, content_words, fold, words
+from bot.core.vocabulary import Outcome
 
 __all__ = ["Outcome", "Reply", "Responder", "Section", "Thresholds", "decide"]
 
 log = logging.getLogger(__name__)
-
-
-class Outcome(StrEnum):
-    ANSWER = "answer"
-    # The question asks what the posting does not say; the reply says so.
-    NOT_STATED = "not_stated"
-    CLARIFY = "clarify"
-    FALLBACK = "fallback"
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,14 @@ _PHRASES: dict[str, dict[str, str]] = {
         "es": "Lo siento, no he podido borrar tus datos ahora. Vuelve a intentar /forget más "
         "tarde; un reclutador también puede hacerlo (/human).",
     },
+    "forget_unavailable": {
+        "en": "This terminal chat cannot erase data; whoever runs it can, with "
+        "`python -m bot transcripts erase`.",
+        "fr": "Ce chat en terminal ne peut pas effacer de données ; la personne qui le lance "
+        "le peut, avec `python -m bot transcripts erase`.",
+        "es": "Este chat de terminal no puede borrar datos; quien lo ejecuta sí puede, con "
+        "`python -m bot transcripts erase`.",
+    },
     "choose_language": {
         "en": "Choose your language:",
         "fr": "Choisissez votre langue :",

@@ -1,51 +1,32 @@
-from bot.core.flood import FloodGuard, Verdict
+from bot.core.flood import FloodWindow, Verdict, admit
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+def run(times: list[float], limit: int, window_s: float = 10.0) -> list[Verdict]:
+    window, verdicts = FloodWindow(), []
+    for now in times:
+        window, verdict = admit(window, now, limit, window_s)
+        verdicts.append(verdict)
+    return verdicts
 
 
 def test_allows_up_to_the_limit_then_warns_once_then_drops():
-    clock = Clock()
-    guard = FloodGuard(3, 10.0, clock)
-    verdicts = [guard.check("ana") for _ in range(6)]
+    verdicts = run([0.0] * 6, limit=3)
     assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
 
 
-def test_candidates_are_counted_apart():
-    guard = FloodGuard(1, 10.0, Clock())
-    assert guard.check("ana") is Verdict.ALLOW
-    assert guard.check("bob") is Verdict.ALLOW
-    assert guard.check("ana") is Verdict.WARN
-
-
 def test_the_window_slides_and_a_pause_resets_the_warning():
-    clock = Clock()
-    guard = FloodGuard(2, 10.0, clock)
-    for _ in range(3):
-        guard.check("ana")
-    clock.now = 10.5  # every earlier message has left the window
-    assert guard.check("ana") is Verdict.ALLOW
-    assert guard.check("ana") is Verdict.ALLOW
-    assert guard.check("ana") is Verdict.WARN  # warned again: the earlier warning was reset
+    verdicts = run([0.0, 0.0, 0.0, 10.5, 10.5, 10.5], limit=2)
+    # every earlier message has left the window at 10.5, so the candidate is warned again
+    assert verdicts == [Verdict.ALLOW, Verdict.ALLOW, Verdict.WARN] * 2
 
 
 def test_spamming_keeps_the_window_full():
-    clock = Clock()
-    guard = FloodGuard(2, 10.0, clock)
-    for step in range(30):  # one message a second, twice the rate, for 30 s
-        clock.now = float(step)
-        last = guard.check("ana")
-    assert last is Verdict.DROP
+    verdicts = run([float(s) for s in range(30)], limit=2)  # twice the rate, for 30 s
+    assert verdicts[-1] is Verdict.DROP
 
 
-def test_memory_is_bounded():
-    guard = FloodGuard(1, 10.0, Clock(), max_tracked=100)
-    for user in range(1000):
-        guard.check(user)
-    assert guard.check(999) is Verdict.WARN  # recent candidates are remembered
-    assert guard.check(0) is Verdict.ALLOW  # the oldest were forgotten
+def test_the_window_keeps_no_more_than_it_needs():
+    window = FloodWindow()
+    for now in range(1000):
+        window, _ = admit(window, 0.001 * now, 3, 10.0)
+    assert len(window.times) == 4

@@ -21,8 +21,8 @@ from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.channels.telegram.ratelimit import ResilientRateLimiter
 from bot.channels.telegram.services import AdminAlerts, BotApplication, Services
 from bot.channels.telegram.sessions import Sessions
+from bot.core.conversation import Conversation
 from bot.core.dialogue import Responder
-from bot.core.flood import FloodGuard
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
 from bot.ops.metrics import TELEGRAM_ERRORS, UPDATES, telegram_error_kind
@@ -65,12 +65,19 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     app = builder.build()
+    conversation = Conversation(
+        responder,
+        handoff=settings.recruiter_chat_id is not None,
+        flood_messages=settings.flood_messages,
+        flood_seconds=settings.flood_seconds,
+        handoff_reply_hours=settings.handoff_reply_hours,
+        retention_days=settings.retention_days,
+    )
     app.bot_data["services"] = Services(
         settings=settings,
-        responder=responder,
+        conversation=conversation,
         store=store,
-        sessions=Sessions(store, responder.knowledge.posting(settings.posting).slug),
-        flood=FloodGuard(settings.flood_messages, settings.flood_seconds),
+        sessions=Sessions(store, conversation),
         alerts=AdminAlerts(settings.admin_ids),
     )
 
@@ -78,8 +85,6 @@ def build_application(
     new_message = filters.UpdateType.MESSAGE
 
     app.add_handler(TypeHandler(Update, _count_update), group=-2)
-    # Group -1 runs next: a candidate over the rate gets no further handling.
-    app.add_handler(TypeHandler(Update, candidate.guard_flood), group=-1)
 
     # Group 0: the first matching handler wins.
     if settings.recruiter_chat_id is not None:
@@ -94,19 +99,13 @@ def build_application(
     app.add_handler(CommandHandler("unanswered", admin.on_unanswered))
     app.add_handler(CommandHandler("reload", admin.on_reload))
     app.add_handler(CommandHandler("start", candidate.on_start))
-    app.add_handler(CommandHandler("help", candidate.on_help))
-    app.add_handler(CommandHandler("topics", candidate.on_topics))
-    app.add_handler(CommandHandler("language", candidate.on_language))
-    app.add_handler(CommandHandler("privacy", candidate.on_privacy))
-    app.add_handler(CommandHandler("forget", candidate.on_forget))
-    app.add_handler(CommandHandler("human", candidate.on_human))
+    # The conversation knows each candidate command; in private, also the ones it lacks.
+    app.add_handler(CommandHandler(CANDIDATE_COMMANDS, candidate.on_command))
     app.add_handler(
         MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, candidate.on_edited)
     )
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, candidate.on_channel_post))
-    app.add_handler(
-        MessageHandler(new_message & private & filters.COMMAND, candidate.on_unknown_command)
-    )
+    app.add_handler(MessageHandler(new_message & private & filters.COMMAND, candidate.on_command))
     app.add_handler(
         MessageHandler(new_message & private & filters.FORWARDED, candidate.on_forwarded)
     )

@@ -8,7 +8,6 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 
 from bot.channels.telegram.formatting import messages_html
-from bot.channels.telegram.sessions import Session
 from bot.core.dialogue import Section
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -42,18 +41,3 @@ async def send_sections(
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     return await send_html(bot, chat_id, messages_html(sections), markup)
-
-
-async def say(
-    bot: Bot,
-    chat_id: int,
-    session: Session | None,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-    outcome: str = "command",
-) -> Message:
-    """Send one of the bot's own sentences (escaped) and log it in the conversation."""
-    if session is not None:
-        session.log.outgoing(text, outcome, session.lang)
-        session.said(text)
-    return await send_sections(bot, chat_id, [Section(text)], markup)

@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message, Update, User
+from telegram import Bot, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.channels.telegram.delivery import say, send_html
+from bot.channels.telegram.delivery import send_html
 from bot.channels.telegram.formatting import escape
 from bot.channels.telegram.services import Services, services
 from bot.channels.telegram.sessions import Session
+from bot.core.conversation import HandOff, HandOffKind, RecruiterSaid
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
 
@@ -33,42 +34,17 @@ SPEAKERS = {"candidate": "👤", "bot": "🤖", "recruiter": "🧑‍💼"}
 RECRUITER_HEADERS = tuple(phrase("recruiter_reply", lang) for lang in LANGUAGES)
 
 
-async def hand_off(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session, question: str | None
-) -> None:
-    """Pass `question` (or the latest unanswered one) to the recruiters and tell the
-    candidate what happens next; with no question yet, ask for it first."""
-    svc = services(context)
-    chat = update.effective_chat
-    assert chat is not None and update.effective_user is not None
-    group = svc.settings.recruiter_chat_id
-    if group is None:
-        await say(
-            context.bot,
-            chat.id,
-            session,
-            phrase("handoff_unavailable", session.lang),
-            outcome="handoff",
-        )
-        return
-    question = question or session.unanswered
-    if not question:
-        session.awaiting_handoff = True
-        await say(
-            context.bot, chat.id, session, phrase("handoff_ask", session.lang), outcome="handoff"
-        )
-        return
-    session.awaiting_handoff = False
-    post = _post(svc, update.effective_user, session, "🙋 New question for a recruiter", question)
-    if not await _post_to_recruiters(context, svc, post):
-        await say(
-            context.bot, chat.id, session, phrase("handoff_failed", session.lang), outcome="handoff"
-        )
-        return
-    session.unanswered = None
-    session.log.set_status("handed_off")
-    text = phrase("handoff_sent", session.lang, hours=str(svc.settings.handoff_reply_hours))
-    await say(context.bot, chat.id, session, text, outcome="handoff")
+async def post_hand_off(
+    context: ContextTypes.DEFAULT_TYPE, svc: Services, user: User, session: Session, job: HandOff
+) -> bool:
+    """Post the candidate's question (or their answer to a recruiter) to the recruiters'
+    group, with the recent messages; False when it could not be posted."""
+    heading = (
+        "🙋 New question for a recruiter"
+        if job.kind is HandOffKind.QUESTION
+        else "💬 The candidate answered"
+    )
+    return await _post_to_recruiters(context, svc, _post(svc, user, session, heading, job.text))
 
 
 def is_reply_to_recruiter(message: Message, bot_id: int) -> bool:
@@ -80,19 +56,6 @@ def is_reply_to_recruiter(message: Message, bot_id: int) -> bool:
         and original.from_user.id == bot_id
         and (original.text or "").startswith(RECRUITER_HEADERS)
     )
-
-
-async def forward_to_recruiters(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, session: Session, text: str
-) -> None:
-    """A candidate's answer to a recruiter goes to the group as a new post to reply to."""
-    svc = services(context)
-    chat = update.effective_chat
-    assert chat is not None and update.effective_user is not None
-    post = _post(svc, update.effective_user, session, "💬 The candidate answered", text)
-    delivered = await _post_to_recruiters(context, svc, post)
-    key = "sent_to_recruiter" if delivered else "handoff_failed"
-    await say(context.bot, chat.id, session, phrase(key, session.lang), outcome="handoff")
 
 
 async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -107,25 +70,32 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if not message.text:
         await message.reply_text("Only text replies can be passed on to the candidate.")
         return
-    svc = services(context)
-    candidate = int(tag.group(1))
-    session = svc.sessions.get(candidate)
-    relay = (
-        f"<b>{escape(phrase('recruiter_reply', session.lang))}</b>\n"
-        f"{escape(message.text)}\n\n<i>{escape(phrase('reply_hint', session.lang))}</i>"
+    problem = await relay_to_candidate(
+        context.bot, services(context), int(tag.group(1)), message.text
     )
-    session.log.outgoing(message.text, "recruiter", session.lang)
-    session.recent.append(("recruiter", message.text))
+    await message.reply_text(problem or "✓ Sent to the candidate.")
+
+
+async def relay_to_candidate(bot: Bot, svc: Services, candidate: int, text: str) -> str | None:
+    """A recruiter's words to the candidate, logged in their conversation; what went
+    wrong, for the recruiter, or None once delivered."""
+    session = svc.sessions.get(candidate)
+    session.state, turn = svc.conversation.step(session.state, RecruiterSaid(text))
+    session.log.record(turn, 0.0)
+    hint = phrase("reply_hint", session.lang)
     try:
-        await send_html(context.bot, candidate, [relay])
+        for say in turn.says:
+            relay = (
+                f"<b>{escape(phrase('recruiter_reply', session.lang))}</b>\n"
+                f"{escape(say.text)}\n\n<i>{escape(hint)}</i>"
+            )
+            await send_html(bot, candidate, [relay])
     except Forbidden:
-        await message.reply_text("Not delivered: the candidate has blocked the bot.")
-        return
+        return "Not delivered: the candidate has blocked the bot."
     except TelegramError as exc:
         log.error("recruiter reply not delivered candidate=%s error=%s", candidate, exc)
-        await message.reply_text(f"Not delivered ({exc}). Please try again later.")
-        return
-    await message.reply_text("✓ Sent to the candidate.")
+        return f"Not delivered ({exc}). Please try again later."
+    return None
 
 
 def _post(svc: Services, user: User, session: Session, heading: str, question: str) -> str:
@@ -137,7 +107,7 @@ def _post(svc: Services, user: User, session: Session, heading: str, question: s
         "",
         f"<b>Question:</b> {escape(_cut(question, MAX_QUESTION_CHARS))}",
     ]
-    context = [(who_, text) for who_, text in session.recent if text != question]
+    context = [(who_, text) for who_, text in session.state.recent if text != question]
     if context:
         lines += ["", "<b>Recent messages:</b>"]
         lines += [

@@ -13,8 +13,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.channels.telegram.sessions import Sessions
+from bot.core.conversation import Conversation
 from bot.core.dialogue import Responder
-from bot.core.flood import FloodGuard
 from bot.kb.reload import KnowledgeReloader
 from bot.settings import Settings
 from bot.store import TranscriptStore
@@ -65,13 +65,21 @@ class AdminAlerts:
 @dataclass(slots=True)
 class Services:
     settings: Settings
-    responder: Responder  # replaced whole by a knowledge reload
+    conversation: Conversation
     store: TranscriptStore
     sessions: Sessions
-    flood: FloodGuard
     alerts: AdminAlerts
     reloader: KnowledgeReloader | None = None  # set once the bot runs
     bot_username: str = ""
+
+    @property
+    def responder(self) -> Responder:
+        return self.conversation.responder
+
+    @responder.setter
+    def responder(self, fresh: Responder) -> None:
+        """A knowledge reload replaces the responder whole."""
+        self.conversation.responder = fresh
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from telegram import User
 
+from bot.core.conversation import Conversation, State
 from bot.core.knowledge import LANGUAGES
+from bot.core.vocabulary import Status
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
 
 CHANNEL = "telegram"
-RECENT_MESSAGES = 6  # context sent to recruiters with a hand-off
 MAX_SESSIONS = 20_000  # the least recently active are closed first
 
 
@@ -24,35 +25,27 @@ def language_of(user: User | None) -> str:
 
 @dataclass(slots=True)
 class Session:
-    """One candidate's conversation about one posting."""
+    """One candidate's conversation about one posting: its log and its state."""
 
+    user_id: int
     log: ConversationLog
-    lang: str
-    posting: str
-    recent: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=RECENT_MESSAGES))
-    # The latest question the bot could not fully answer: what /human hands off.
-    unanswered: str | None = None
-    # /human was asked with no question yet: the next message goes to the recruiters.
-    awaiting_handoff: bool = False
+    state: State
 
-    def heard(self, text: str) -> None:
-        self.recent.append(("candidate", text))
+    @property
+    def lang(self) -> str:
+        return self.state.lang
 
-    def incoming(self, text: str, outcome: str, topics: tuple[str, ...] = ()) -> None:
-        """Log a message from the candidate that is not a question to answer."""
-        self.log.incoming(text, self.lang, outcome, topics)
-        self.heard(text)
-
-    def said(self, text: str) -> None:
-        self.recent.append(("bot", text))
+    @property
+    def posting(self) -> str:
+        return self.state.posting
 
 
 class Sessions:
     """Sessions by Telegram user id, created on first contact."""
 
-    def __init__(self, store: TranscriptStore, default_posting: str) -> None:
+    def __init__(self, store: TranscriptStore, conversation: Conversation) -> None:
         self._store = store
-        self.default_posting = default_posting
+        self._conversation = conversation
         self._sessions: OrderedDict[int, Session] = OrderedDict()
 
     def get(self, user: User | int, posting: str | None = None) -> Session:
@@ -65,18 +58,18 @@ class Sessions:
             self._sessions.move_to_end(user_id)
             return session
         if session is not None:
-            session.log.set_status("closed")
-        session = self._open(user, posting or self.default_posting)
+            session.log.set_status(Status.CLOSED)
+        session = self._open(user, self._conversation.start(posting).posting)
         self._sessions[user_id] = session
         if len(self._sessions) > MAX_SESSIONS:
             _, oldest = self._sessions.popitem(last=False)
-            oldest.log.set_status("closed")
+            oldest.log.set_status(Status.CLOSED)
         return session
 
     def _open(self, user: User | int, posting: str) -> Session:
         if isinstance(user, int):  # known only by id: the stored name is kept
             log = ConversationLog(self._store, CHANNEL, str(user), posting)
-            return Session(log, "en", posting)
+            return Session(user, log, self._conversation.start(posting))
         log = ConversationLog(
             self._store,
             CHANNEL,
@@ -86,7 +79,7 @@ class Sessions:
             username=user.username,
             language=user.language_code,
         )
-        return Session(log, language_of(user), posting)
+        return Session(user.id, log, self._conversation.start(posting, language_of(user)))
 
     def forget(self, user_id: int) -> None:
         """Drop the user's session without logging anything more about them."""
