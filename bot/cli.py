@@ -20,7 +20,7 @@ from bot.core.knowledge import KnowledgeError, load_knowledge
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
 from bot.kb.cli import add_commands as add_kb_commands
 from bot.log_setup import configure_logging
-from bot.settings import Settings
+from bot.settings import Settings, markdown_table, with_flags
 from bot.store.cli import add_commands as add_db_commands
 from bot.transcripts.cli import add_commands as add_transcript_commands
 
@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration error (see README, Configuration):\n{problems}", file=sys.stderr)
         return 2
     args = _parser(settings).parse_args(argv)
+    settings = with_flags(settings, args)
     configure_logging(settings)
     try:
         return int(args.func(args, settings) or 0)
@@ -63,12 +64,10 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         p.add_argument(
             "--knowledge",
             type=Path,
-            default=settings.knowledge,
-            help="knowledge folder (default: $BOT_KNOWLEDGE or knowledge/)",
+            help=f"knowledge folder (default: {settings.knowledge}, from BOT_KNOWLEDGE)",
         )
         p.add_argument(
             "--posting",
-            default=settings.posting,
             help="posting slug (default: $BOT_POSTING or the default posting)",
         )
         return p
@@ -95,6 +94,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         help="choose thresholds by cross-validation on the knowledge base",
     )
     ev.set_defaults(func=_eval)
+    sub.add_parser(
+        "settings", help="Print the settings table (environment variables) as Markdown."
+    ).set_defaults(func=lambda args, settings: print(markdown_table(), end="") or 0)
     add_transcript_commands(sub, settings)
     add_kb_commands(sub, settings)
     add_db_commands(sub, settings)
@@ -102,15 +104,13 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     return parser
 
 
-def _responder(args: argparse.Namespace) -> Responder:
-    responder = Responder(load_knowledge(args.knowledge, args.posting))
+def _responder(settings: Settings) -> Responder:
+    responder = Responder(load_knowledge(settings.knowledge, settings.posting))
     responder.warm_up()  # load the language model now, not on the first question
     return responder
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    if not hasattr(args, "knowledge"):
-        args.knowledge, args.posting = settings.knowledge, settings.posting
     if settings.telegram_bot_token is None:
         print("No TELEGRAM_BOT_TOKEN set: starting the terminal chat.", file=sys.stderr)
         if settings.console:
@@ -122,16 +122,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return _chat(args, settings)
     from bot.channels.telegram.runner import serve
 
-    settings = settings.model_copy(update={"knowledge": args.knowledge, "posting": args.posting})
-    responder = _responder(args)
+    responder = _responder(settings)
     mode = "webhook" if settings.webhook_url else "polling"
     print(f"TELEGRAM_BOT_TOKEN is set: serving Telegram ({mode}).", file=sys.stderr)
     return asyncio.run(serve(settings, responder))
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    settings = settings.model_copy(update={"knowledge": args.knowledge, "posting": args.posting})
-    asyncio.run(_chat_logged(_responder(args), args.posting, settings))
+    asyncio.run(_chat_logged(_responder(settings), settings.posting, settings))
     return 0
 
 
@@ -176,12 +174,12 @@ async def _chat_logged(responder: Responder, posting: str | None, settings: Sett
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    responder = _responder(args)
+    responder = _responder(settings)
     questions = (
         [" ".join(args.question)] if args.question else (line.rstrip("\r\n") for line in sys.stdin)
     )
     for question in questions:
-        reply = responder.reply(question, args.posting)
+        reply = responder.reply(question, settings.posting)
         if args.json:
             print(json.dumps(reply.as_json(), ensure_ascii=False), flush=True)
         else:
@@ -200,12 +198,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    responder = _responder(args)
+    responder = _responder(settings)
     off_topic = read_off_topic_sets(args.off_topic_dir)
     if args.tune:
         from bot.tuning import tune
 
-        print(tune(responder.knowledge.posting(args.posting), off_topic))
+        print(tune(responder.knowledge.posting(settings.posting), off_topic))
         return 0
     held_out = read_devset(args.held_out) if args.held_out.is_file() else []
     report = evaluate(responder, read_devset(args.devset), off_topic, held_out)

@@ -20,8 +20,10 @@ def add_commands(
         help="Serve the recruiter console (web page) over the transcript database.",
         description="Serve the recruiter console. Add accounts first: python -m bot users add.",
     )
-    console.add_argument("--host", default=settings.console_host)
-    console.add_argument("--port", type=int, default=settings.console_port)
+    console.add_argument("--host", help=f"default: {settings.console_host}, from BOT_CONSOLE_HOST")
+    console.add_argument(
+        "--port", type=int, help=f"default: {settings.console_port}, from BOT_CONSOLE_PORT"
+    )
     console.set_defaults(func=_console)
 
     manage = sub.add_parser(
@@ -61,9 +63,9 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
 def _console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.server import serve
 
-    settings = settings.model_copy(update={"console_host": args.host, "console_port": args.port})
     print(
-        f"Recruiter console on http://{args.host}:{args.port} (database {settings.database}).",
+        f"Recruiter console on http://{settings.console_host}:{settings.console_port} "
+        f"(database {settings.database}).",
         file=sys.stderr,
     )
     return serve(settings)

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
+from bot.core.vocabulary import REPLY_OUTCOMES
 from bot.transcripts.periods import Period, last_days, today
-from bot.transcripts.queries import REPLY_OUTCOMES
 from bot.transcripts.stats import TOP_TOPICS
 
 DEFAULT_DAYS = 30

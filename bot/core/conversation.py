@@ -98,7 +98,9 @@ class ChooseTopic:
 
 @dataclass(frozen=True, slots=True)
 class NoneOfThese:
-    """None of the "did you mean" choices."""
+    """None of the "did you mean" choices: the question goes unanswered."""
+
+    text: str | None = None  # as typed ("0"); None: the button's label
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,9 +293,11 @@ class Conversation:
                 return _remember(state, heard, (), handoff=HandOff(HandOffKind.ANSWER, text))
             case ChooseTopic():
                 return self._topic(state, event)
-            case NoneOfThese():
-                heard = self._heard(state, "none_of_these")
-                say = self._say(state, "none_offer", menu=Menu(MenuKind.HUMAN, state.lang))
+            case NoneOfThese(text=typed):
+                label = typed or phrase("none_of_these", state.lang)
+                heard = Heard(label, state.lang, Outcome.COMMAND)
+                menu = Menu(MenuKind.HUMAN, state.lang)
+                say = self._say(state, "none_offer", Outcome.FALLBACK, menu=menu)
                 return _remember(replace(state, choices=()), heard, (say,))
             case HumanButton():
                 heard = self._heard(state, "talk_to_recruiter", Outcome.HANDOFF)
@@ -341,7 +345,7 @@ class Conversation:
         if typed.isdigit() and state.choices:
             number = int(typed)
             if number == 0:
-                return self.step(state, NoneOfThese())
+                return self.step(state, NoneOfThese(text))
             if number <= len(state.choices):
                 chosen = state.choices[number - 1]
                 return self._topic(state, ChooseTopic(chosen, clarified=True, text=text))

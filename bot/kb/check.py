@@ -107,7 +107,7 @@ def add_command(
         help="Validate, lint and self-test a knowledge folder (run it before committing).",
         description=__doc__,
     )
-    p.add_argument("folder", nargs="?", type=Path, default=settings.knowledge, metavar="DIR")
+    p.add_argument("knowledge", nargs="?", type=Path, metavar="DIR")
     p.add_argument(
         "--stale-days",
         type=int,
@@ -120,7 +120,7 @@ def add_command(
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     start = time.perf_counter()
-    report = check_knowledge(args.folder, stale_after_days=args.stale_days)
+    report = check_knowledge(settings.knowledge, stale_after_days=args.stale_days)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:

@@ -13,10 +13,16 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from bot.core.vocabulary import Direction, Outcome
 from bot.transcripts.periods import Period
 from bot.transcripts.queries import QUESTION_BEFORE_FALLBACK, scope
 
-ANSWER, CLARIFY, FALLBACK, NOT_STATED = "answer", "clarify", "fallback", "not_stated"
+ANSWER, CLARIFY, FALLBACK, NOT_STATED = (
+    Outcome.ANSWER,
+    Outcome.CLARIFY,
+    Outcome.FALLBACK,
+    Outcome.NOT_STATED,
+)
 # Schema v4 added the notifications table.
 NOTIFICATIONS_VERSION = 4
 
@@ -130,7 +136,7 @@ def _choice(
 ) -> tuple[str | None, bool]:
     """(the topic picked after "did you mean", whether the candidate said none fits)."""
     pick = _at(rows, start)
-    if pick is None or pick.direction != "in" or pick.outcome != "command":
+    if pick is None or pick.direction != Direction.IN or pick.outcome != Outcome.COMMAND:
         return None, False  # the candidate asked something else instead
     if pick.topics:
         return (pick.topics[0], False) if pick.topics[0] in suggested else (None, False)

@@ -43,7 +43,7 @@ from bot.transcripts import queries
 from bot.transcripts.render import printable
 
 TELEGRAM = "telegram"
-OUTCOME = "notify"
+OUTCOME = Outcome.NOTIFY
 BUSY_TIMEOUT_S = 5.0  # the bot may be writing: wait for its transaction, don't fail
 MAX_QUOTE_CHARS = 200
 MAX_RETRIES = 3  # after a 429, per message
@@ -143,11 +143,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    responder = Responder(load_knowledge(args.knowledge, args.posting or settings.posting))
+    responder = Responder(load_knowledge(settings.knowledge, args.posting or settings.posting))
     postings = [args.posting] if args.posting else list(responder.knowledge.postings)
     if not any(responder.knowledge.posting(slug).has_topic(args.topic) for slug in postings):
         raise CommandError(
-            f"No topic {args.topic!r} in the knowledge base {args.knowledge}"
+            f"No topic {args.topic!r} in the knowledge base {settings.knowledge}"
             + (f" for posting {args.posting}" if args.posting else "")
             + ". Add it first; `kb notify` sends answers that exist."
         )
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     cutoff = (datetime.now(UTC) - timedelta(days=settings.retention_days)).isoformat(
         timespec="milliseconds"
     )
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         asked = fallbacks(db, period, cutoff, args.posting)
         already = notified(db, args.topic)
         version = schema_version(db)
@@ -167,7 +167,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if version < NOTIFICATIONS_VERSION:
         raise CommandError(
-            f"{args.database} is at schema version {version}; sending needs version "
+            f"{settings.database} is at schema version {version}; sending needs version "
             f"{NOTIFICATIONS_VERSION}. Start the bot once to upgrade it (nothing was sent)."
         )
     to_send = [n for n in notices if n.status is Status.SEND]
@@ -179,7 +179,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         _send_all(
             to_send,
             args.topic,
-            args.database,
+            settings.database,
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_base_url,
             settings.telegram_max_rate,

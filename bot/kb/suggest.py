@@ -509,9 +509,9 @@ def add_command(
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    responder = Responder(load_knowledge(args.knowledge, args.posting or settings.posting))
+    responder = Responder(load_knowledge(settings.knowledge, args.posting or settings.posting))
     period = period_since(args.since)
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         asked = questions(db, period, args.posting)
     found = suggest(asked, responder, period, args.posting, args.min_count)
     reviewed = today()

@@ -24,9 +24,8 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
     parser.add_argument(
         "--database",
         type=Path,
-        default=settings.database,
         metavar="PATH",
-        help="transcript database (default: %(default)s, from BOT_DATABASE)",
+        help=f"transcript database (default: {settings.database}, from BOT_DATABASE)",
     )
     parser.add_argument(
         "--since",
@@ -38,9 +37,8 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
     parser.add_argument(
         "--knowledge",
         type=Path,
-        default=settings.knowledge,
         metavar="DIR",
-        help="knowledge folder (default: %(default)s, from BOT_KNOWLEDGE)",
+        help=f"knowledge folder (default: {settings.knowledge}, from BOT_KNOWLEDGE)",
     )
     parser.add_argument(
         "--posting", metavar="SLUG", help="only this posting's conversations (default: all)"
@@ -63,7 +61,7 @@ def friendly(handler: Handler) -> Handler:
             print(f"Error: {exc}", file=sys.stderr)
         except sqlite3.Error as exc:
             print(
-                f"Error: problem with the transcript database {args.database}: {exc}",
+                f"Error: problem with the transcript database {settings.database}: {exc}",
                 file=sys.stderr,
             )
         return 1

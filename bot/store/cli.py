@@ -27,25 +27,27 @@ def add_commands(
     ):
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("path", type=Path, metavar="DEST" if name == "backup" else "SRC")
-        p.add_argument("--database", type=Path, default=settings.database)
+        p.add_argument(
+            "--database", type=Path, help=f"default: {settings.database}, from BOT_DATABASE"
+        )
         p.set_defaults(func=handler)
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        count = backup(args.database, args.path)
+        count = backup(settings.database, args.path)
     except BackupError as exc:
         print(f"Backup failed: {exc}", file=sys.stderr)
         return 1
-    print(f"Backed up {args.database} to {args.path}: integrity ok, {count} messages.")
+    print(f"Backed up {settings.database} to {args.path}: integrity ok, {count} messages.")
     return 0
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        count = restore(args.path, args.database)
+        count = restore(args.path, settings.database)
     except BackupError as exc:
         print(f"Restore failed: {exc}", file=sys.stderr)
         return 1
-    print(f"Restored {args.path} into {args.database}: {count} messages.")
+    print(f"Restored {args.path} into {settings.database}: {count} messages.")
     return 0

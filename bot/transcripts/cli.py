@@ -57,9 +57,8 @@ def add_commands(
     database.add_argument(
         "--database",
         type=Path,
-        default=settings.database,
         metavar="PATH",
-        help="transcript database (default: %(default)s, from BOT_DATABASE)",
+        help=f"transcript database (default: {settings.database}, from BOT_DATABASE)",
     )
     period = argparse.ArgumentParser(add_help=False)
     period.add_argument(
@@ -127,9 +126,8 @@ def add_commands(
     purge.add_argument(
         "--days",
         type=_positive,
-        default=settings.retention_days,
         metavar="N",
-        help="default: %(default)s, from BOT_RETENTION_DAYS",
+        help=f"default: {settings.retention_days}, from BOT_RETENTION_DAYS",
     )
 
     erase = command("erase", "Erase everything stored about one candidate.", _erase)
@@ -172,7 +170,7 @@ def _friendly(handler: Handler) -> Handler:
         except TranscriptsError as exc:
             _error(str(exc))
         except sqlite3.Error as exc:
-            _error(f"Problem with the transcript database {args.database}: {exc}")
+            _error(f"Problem with the transcript database {settings.database}: {exc}")
         return 1
 
     return run
@@ -214,7 +212,7 @@ def describe(filters: Filters) -> str:
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     filters = _filters(args)
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         rows = queries.conversations(db, filters, args.limit)
         total = queries.count_conversations(db, filters) if len(rows) == args.limit else len(rows)
     print_conversations(Console(), rows, total, describe(filters))
@@ -222,7 +220,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         summary = queries.find_conversation(db, args.id)
         transcript = Transcript(summary, queries.messages(db, summary.id))
     print_transcript(Console(), transcript)
@@ -231,7 +229,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 
 def _unanswered(args: argparse.Namespace, settings: Settings) -> int:
     period = Period(args.since, args.until)
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         asked = queries.fallback_questions(db, period, args.posting)
     groups = group_questions(asked)
     if args.json:
@@ -265,7 +263,7 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         period = last_days(STATS_DAYS, now=args.until)
     if period.since and period.until and period.since > period.until:
         raise TranscriptsError(f"--since ({period.since}) is after --until ({period.until}).")
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         figures = compute(queries.scoped_messages(db, period, args.posting), period, args.posting)
     if args.json:
         print(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
@@ -281,12 +279,12 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "html" and args.output is None:
         raise TranscriptsError("An HTML report needs a file: add --output report.html")
     filters = _filters(args)
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         total = queries.count_conversations(db, filters)
         total = min(total, args.limit) if args.limit else total
         items: Iterable[Transcript] = queries.transcripts(db, filters, args.limit)
         if args.pseudonymize:
-            items = map(Pseudonymizer(salt(db, args.database)).apply, items)
+            items = map(Pseudonymizer(salt(db, settings.database)).apply, items)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
         write = _writer(
             args.format,
@@ -352,12 +350,14 @@ def _tracked(items: Iterable[Transcript], total: int) -> Iterator[Transcript]:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    queries.connect(args.database).close()  # a clear error if it is not there
-    removed = asyncio.run(_purge_store(args.database, args.days))
-    cutoff = (datetime.now(UTC) - timedelta(days=args.days)).strftime("%Y-%m-%d %H:%M")
+    queries.connect(settings.database).close()  # a clear error if it is not there
+    removed = asyncio.run(_purge_store(settings.database, settings.retention_days))
+    cutoff = (datetime.now(UTC) - timedelta(days=settings.retention_days)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
     print(
         f"Deleted {removed} conversation{'s' if removed != 1 else ''} with no activity "
-        f"in the last {args.days} days (last active before {cutoff} UTC)."
+        f"in the last {settings.retention_days} days (last active before {cutoff} UTC)."
     )
     return 0
 
@@ -370,9 +370,9 @@ async def _purge_store(path: Path, days: int) -> int:
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:
     key = args.candidate.strip()
-    with closing(queries.connect(args.database)) as db:
+    with closing(queries.connect(settings.database)) as db:
         name, conversations, messages = queries.candidate_footprint(db, key)
-    spill = TranscriptStore(args.database).spill_path  # rows the bot could not store yet
+    spill = TranscriptStore(settings.database).spill_path  # rows the bot could not store yet
     if name is None and not conversations and not messages and not spill.exists():
         raise TranscriptsError(
             f"Nothing is stored about a candidate with the key {key!r}.\n"
@@ -392,7 +392,7 @@ def _erase(args: argparse.Namespace, settings: Settings) -> int:
         if answer.strip().casefold() not in {"y", "yes"}:
             print("Nothing was erased.")
             return 1
-    removed = asyncio.run(_erase_store(args.database, key))
+    removed = asyncio.run(_erase_store(settings.database, key))
     print(f"Erased {who}: {removed} row{'s' if removed != 1 else ''} deleted.")
     return 0
 

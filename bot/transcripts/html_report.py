@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import TextIO
 
+from bot.core.vocabulary import Outcome
 from bot.transcripts.export import feedback_label
 from bot.transcripts.queries import Message, Transcript
 from bot.transcripts.render import OUTCOME_LABELS, when
@@ -109,7 +110,13 @@ def _conversation(transcript: Transcript) -> str:
 
 
 def _message(m: Message) -> str:
-    who = "Candidate" if m.direction == "in" else "Recruiter" if m.outcome == "recruiter" else "Bot"
+    who = (
+        "Candidate"
+        if m.direction == "in"
+        else "Recruiter"
+        if m.outcome == Outcome.RECRUITER
+        else "Bot"
+    )
     meta = [when(m.at, seconds=True), who]
     badge = ""
     if m.direction == "out" and m.outcome:
@@ -117,13 +124,13 @@ def _message(m: Message) -> str:
         badge = f' <span class="badge {_e(m.outcome)}">{_e(label)}</span>'
         if m.topics:
             meta.append(
-                ("suggested: " if m.outcome == "clarify" else "topic: ") + ", ".join(m.topics)
+                ("suggested: " if m.outcome == Outcome.CLARIFY else "topic: ") + ", ".join(m.topics)
             )
         if m.confidence is not None:
             meta.append(f"confidence {m.confidence:.2f}")
         if m.helpful is not None:
             meta.append(("👍 " if m.helpful else "👎 ") + feedback_label(m.helpful))
-    elif m.outcome == "command":
+    elif m.outcome == Outcome.COMMAND:
         meta.append("command")
     return (
         f'<li class="{"in" if m.direction == "in" else "out"}">'

@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
 from bot.transcripts.periods import Period
 
 # Schema v2 added messages.lang, which these reads use.
 MIN_SCHEMA_VERSION = 2
 # What the bot can say back to a question; "command" replies (a topic list) are not answers.
-REPLY_OUTCOMES = ("answer", "not_stated", "clarify", "fallback", "handoff", "smalltalk")
-OUTCOMES = (*REPLY_OUTCOMES, "command")
+OUTCOMES = tuple(str(o) for o in (*REPLY_OUTCOMES, Outcome.COMMAND))
 SHORT_ID = 8
 
 
@@ -392,7 +392,7 @@ def fallback_questions(
     a command: after "did you mean ... 0. none of these", the fallback follows the
     "0", and the question the bot could not answer is the one before it.
     """
-    return [asked for asked, _ in _questions_before(db, period, posting, "fallback")]
+    return [asked for asked, _ in _questions_before(db, period, posting, Outcome.FALLBACK)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,7 +415,7 @@ def unstated_questions(
     """The question before each "not stated" reply, newest first."""
     return [
         UnstatedQuestion(asked, tuple(t for t in topics.split(",") if is_unknown_key(t)))
-        for asked, topics in _questions_before(db, period, posting, "not_stated")
+        for asked, topics in _questions_before(db, period, posting, Outcome.NOT_STATED)
     ]
 
 

@@ -16,32 +16,37 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.core.vocabulary import Outcome, Status
 from bot.transcripts.grouping import QuestionGroup
 from bot.transcripts.queries import ConversationSummary, Message, Transcript
 from bot.transcripts.stats import Stats, Tally
 
-OUTCOME_LABELS = {
-    "answer": "answered",
-    "clarify": "did you mean",
-    "fallback": "no answer",
-    "not_stated": "not in the posting (said so)",
-    "handoff": "handed off",
-    "smalltalk": "small talk",
-    "command": "command",
-    "recruiter": "from a recruiter",
-    "flood": "sent too fast, not answered",
-    "notify": "new answer sent later (kb notify)",
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.ANSWER: "answered",
+    Outcome.CLARIFY: "did you mean",
+    Outcome.FALLBACK: "no answer",
+    Outcome.NOT_STATED: "not in the posting (said so)",
+    Outcome.HANDOFF: "handed off",
+    Outcome.SMALLTALK: "small talk",
+    Outcome.COMMAND: "command",
+    Outcome.RECRUITER: "from a recruiter",
+    Outcome.FLOOD: "sent too fast, not answered",
+    Outcome.NOTIFY: "new answer sent later (kb notify)",
 }
-OUTCOME_STYLES = {
-    "answer": "green",
-    "clarify": "yellow",
-    "fallback": "red",
-    "not_stated": "dark_orange",
-    "handoff": "magenta",
-    "smalltalk": "cyan",
-    "command": "dim",
+OUTCOME_STYLES: dict[str, str] = {
+    Outcome.ANSWER: "green",
+    Outcome.CLARIFY: "yellow",
+    Outcome.FALLBACK: "red",
+    Outcome.NOT_STATED: "dark_orange",
+    Outcome.HANDOFF: "magenta",
+    Outcome.SMALLTALK: "cyan",
+    Outcome.COMMAND: "dim",
 }
-STATUS_STYLES = {"open": "green", "handed_off": "magenta", "closed": "dim"}
+STATUS_STYLES: dict[str, str] = {
+    Status.OPEN: "green",
+    Status.HANDED_OFF: "magenta",
+    Status.CLOSED: "dim",
+}
 LEGEND = (
     "Replies: ✓ answered · ? did you mean · ! not in the posting (said so) · ✗ no answer "
     "(sent to a recruiter). Times are UTC."
@@ -221,7 +226,7 @@ def print_transcript(console: Console, transcript: Transcript) -> None:
 
 
 def _sender(message: Message) -> Text:
-    if message.outcome == "recruiter":  # a recruiter's reply relayed by the bot
+    if message.outcome == Outcome.RECRUITER:  # a recruiter's reply relayed by the bot
         return Text("Recruiter", style="bold magenta")
     return Text("Bot", style="bold green")
 
@@ -229,7 +234,7 @@ def _sender(message: Message) -> Text:
 def _message_cell(message: Message) -> Group | Text:
     body = Text(printable(message.text))
     if message.direction == "in":
-        if message.outcome in ("command", "flood", "handoff"):
+        if message.outcome in (Outcome.COMMAND, Outcome.FLOOD, Outcome.HANDOFF):
             body.append(f"  ({OUTCOME_LABELS[message.outcome]})", style="dim")
         return body
     details = Text(style="dim")
@@ -239,7 +244,7 @@ def _message_cell(message: Message) -> Group | Text:
             style=OUTCOME_STYLES.get(message.outcome, ""),
         )
     if message.topics:
-        label = "suggested" if message.outcome == "clarify" else "topic"
+        label = "suggested" if message.outcome == Outcome.CLARIFY else "topic"
         details.append(f"  ·  {label}: {printable(', '.join(message.topics))}")
     if message.confidence is not None:
         details.append(f"  ·  confidence {message.confidence:.2f}")

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.vocabulary import REPLY_OUTCOMES, Direction, Outcome, Status
 from bot.transcripts.periods import Period
-from bot.transcripts.queries import REPLY_OUTCOMES, ScopedMessage
+from bot.transcripts.queries import ScopedMessage
 
 TOP_TOPICS = 10
 
@@ -103,9 +104,11 @@ def compute(messages: Iterable[ScopedMessage], period: Period, posting: str | No
     scoped = list(messages)
     replies = [m for m in scoped if _is_reply(m)]
     handed_off = {
-        m.conversation for m in scoped if m.status == "handed_off" or m.outcome == "handoff"
+        m.conversation
+        for m in scoped
+        if m.status == Status.HANDED_OFF or m.outcome == Outcome.HANDOFF
     }
-    topics = Counter(t for m in replies if m.outcome == "answer" for t in m.topics)
+    topics = Counter(t for m in replies if m.outcome == Outcome.ANSWER for t in m.topics)
     votes = [m.helpful for m in replies if m.helpful is not None]
     languages = sorted(
         _tallies(scoped, lambda m: m.lang or "unknown").values(),
@@ -131,7 +134,7 @@ def compute(messages: Iterable[ScopedMessage], period: Period, posting: str | No
 
 
 def _is_question(m: ScopedMessage) -> bool:
-    return m.direction == "in" and m.outcome != "command"
+    return m.direction == Direction.IN and m.outcome != Outcome.COMMAND
 
 
 def _is_reply(m: ScopedMessage) -> bool:
@@ -152,9 +155,9 @@ def _tally(label: str, members: list[ScopedMessage]) -> Tally:
         conversations=len({m.conversation for m in members}),
         questions=sum(1 for m in members if _is_question(m)),
         replies=len(replies),
-        answered=sum(1 for m in replies if m.outcome == "answer"),
-        clarify=sum(1 for m in replies if m.outcome == "clarify"),
-        fallback=sum(1 for m in replies if m.outcome == "fallback"),
+        answered=sum(1 for m in replies if m.outcome == Outcome.ANSWER),
+        clarify=sum(1 for m in replies if m.outcome == Outcome.CLARIFY),
+        fallback=sum(1 for m in replies if m.outcome == Outcome.FALLBACK),
     )
 
 

@@ -16,6 +16,7 @@ from bot.channels.telegram.delivery import send_html
 from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
 from bot.core.phrases import phrase
+from bot.core.vocabulary import Outcome
 from bot.ops.metrics import HANDLER_ERRORS
 from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
@@ -93,7 +94,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if chat is not None and user is not None and chat.type == ChatType.PRIVATE:
             session = svc.sessions.get(user)
             text = phrase("error", session.lang)
-            session.log.outgoing(text, "command", session.lang)
+            session.log.outgoing(text, Outcome.COMMAND, session.lang)
             await context.bot.send_message(chat.id, text)
     except Exception:  # the error handler must never fail in turn
         log.exception("error handler failed %s", where)
