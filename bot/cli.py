@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.channels.telegram import notify
 from bot.console.cli import add_commands as add_console_commands
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
@@ -98,7 +99,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "settings", help="Print the settings table (environment variables) as Markdown."
     ).set_defaults(func=lambda args, settings: print(markdown_table(), end="") or 0)
     add_transcript_commands(sub, settings)
-    add_kb_commands(sub, settings)
+    add_kb_commands(sub, settings, notify)
     add_db_commands(sub, settings)
     add_console_commands(sub, settings)
     return parser
@@ -135,7 +136,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _chat_logged(responder: Responder, posting: str | None, settings: Settings) -> None:
     from bot.channels.terminal import TerminalChat
-    from bot.kb.reload import KnowledgeReloader, ReloadResult
+    from bot.runtime.reload import KnowledgeReloader, ReloadResult
     from bot.store import TranscriptStore
     from bot.store.conversation import ConversationLog
 

@@ -97,7 +97,7 @@ def _held_out(posting: Posting) -> tuple[list[tuple[Match, str]], list[Match]]:
 def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
     def runner_up(m: Match) -> float:
         # As `decide`: the customer-service pseudo-topic is never a runner-up.
-        scores = [c.score for c in m.candidates if c.topic_id != CUSTOMER_SERVICE]
+        scores = [c.score for c in m.ranked if c.topic_id != CUSTOMER_SERVICE]
         return scores[1] if len(scores) > 1 else 0.0
 
     def best_id(m: Match) -> str | None:
@@ -112,7 +112,7 @@ def _arrays(matches: list[Match], expected: list[str | None]) -> _Scores:
         customer_service=np.array([best_id(m) == CUSTOMER_SERVICE for m in matches]),
         in_top3=np.array(
             [
-                e in {c.topic_id for c in m.candidates[:3]}
+                e in {c.topic_id for c in m.ranked[:3]}
                 for m, e in zip(matches, expected, strict=True)
             ]
         ),

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
-from bot.kb.reload import fingerprint
+from bot.runtime.reload import fingerprint
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

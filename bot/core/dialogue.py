@@ -132,7 +132,7 @@ def decide(match: Match, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Decisio
         return Decision(Outcome.FALLBACK, (), best.score, probed=probed)
     if best.topic_id == CUSTOMER_SERVICE:
         return Decision(Outcome.FALLBACK, (), best.score, customer_service=True)
-    candidates = [c for c in match.candidates if c.topic_id != CUSTOMER_SERVICE]
+    candidates = [c for c in match.ranked if c.topic_id != CUSTOMER_SERVICE]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score >= thresholds.answer and best.score - runner_up >= thresholds.margin:
         return Decision(Outcome.ANSWER, (best.topic_id,), best.score)

@@ -70,7 +70,7 @@ class FactPicker:
         whole = match.score_of(WHOLE)
         parts = [
             c
-            for c in match.candidates
+            for c in match.ranked
             if c.topic_id != WHOLE
             and c.score
             >= max(_FLOOR, whole + (_UNKNOWN_LEAD if _is_unknown(c.topic_id) else _LEAD))

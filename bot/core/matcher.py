@@ -50,7 +50,7 @@ _DOC_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class TopicScore:
     """A topic and how well the question matches it (0..1)."""
 
     topic_id: str
@@ -62,16 +62,16 @@ class Candidate:
 class Match:
     """Every topic's score for one question, best first, plus out-of-scope evidence."""
 
-    candidates: tuple[Candidate, ...]
+    ranked: tuple[TopicScore, ...]
     out_of_scope: float
     known_share: Mapping[str, float]
 
     @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
+    def best(self) -> TopicScore | None:
+        return self.ranked[0] if self.ranked else None
 
     def score_of(self, topic_id: str) -> float:
-        return next((c.score for c in self.candidates if c.topic_id == topic_id), 0.0)
+        return next((c.score for c in self.ranked if c.topic_id == topic_id), 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,15 +294,15 @@ class Matcher:
                 if score > best.get(topic, (0.0, ""))[0]:
                     best[topic] = (score, lang)
         oos_index = len(self.topic_ids) - 1
-        candidates = sorted(
+        ranked = sorted(
             (
-                Candidate(self.topic_ids[t], round(score, 4), lang)
+                TopicScore(self.topic_ids[t], round(score, 4), lang)
                 for t, (score, lang) in best.items()
                 if t != oos_index
             ),
             key=lambda c: -c.score,
         )
-        return Match(tuple(candidates), best.get(oos_index, (0.0, ""))[0], known_share)
+        return Match(tuple(ranked), best.get(oos_index, (0.0, ""))[0], known_share)
 
     @staticmethod
     def _score(index: _LanguageIndex, terms: list[_Term], total: float) -> dict[int, float]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+from types import ModuleType
 
-from bot.kb import check, draft, notify, suggest
+from bot.kb import check, draft, suggest
 from bot.settings import Settings
 
 
 def add_commands(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], settings: Settings
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    settings: Settings,
+    *senders: ModuleType,
 ) -> None:
+    """`kb` and its commands; `senders` add theirs (`kb notify` is the Telegram
+    channel's, so that admin tooling never imports a channel)."""
     kb = subparsers.add_parser(
         "kb", help="Check, draft and improve the knowledge base.", description=__doc__
     )
@@ -21,5 +26,5 @@ def add_commands(
 
     kb.set_defaults(func=show_help)
     sub = kb.add_subparsers(title="kb commands")
-    for module in (check, draft, suggest, notify):
+    for module in (check, draft, suggest, *senders):
         module.add_command(sub, settings)

@@ -160,7 +160,7 @@ def _at(rows: Sequence[_Row], index: int) -> _Row | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Unanswered:
+class UnansweredQuestion:
     """A question the bot fell back on, with who asked it and where to reach them."""
 
     text: str
@@ -184,7 +184,7 @@ class Unanswered:
 
 def fallbacks(
     db: sqlite3.Connection, period: Period, active_since: str, posting: str | None = None
-) -> list[Unanswered]:
+) -> list[UnansweredQuestion]:
     """The question before each fallback within `period`, in conversations active since
     `active_since` (the retention cut-off), newest first."""
     where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
@@ -207,7 +207,7 @@ def fallbacks(
         params,
     )
     return [
-        Unanswered(
+        UnansweredQuestion(
             text=r["text"],
             lang=r["lang"],
             at=r["created_at"],

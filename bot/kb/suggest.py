@@ -69,7 +69,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class Unanswered:
+class Unmatched:
     """A fallback with no topic close; `out_of_scope` is how well the probes match it."""
 
     asked: Asked
@@ -145,12 +145,12 @@ class Suggestions:
 
 def classify(
     asked: Iterable[Asked], responder: Responder
-) -> tuple[list[Evidence], list[Unanswered], set[str]]:
+) -> tuple[list[Evidence], list[Unmatched], set[str]]:
     """Sort questions into evidence for topics and unanswered questions; also returns the
     postings of the transcripts that the knowledge base no longer has."""
     thresholds = responder.thresholds
     evidence: list[Evidence] = []
-    unanswered: list[Unanswered] = []
+    unanswered: list[Unmatched] = []
     unknown: set[str] = set()
     for item in asked:
         if item.posting not in responder.knowledge.postings:
@@ -185,7 +185,7 @@ def classify(
         ):
             evidence.append(Evidence(item, best.topic_id, lang, Source.NEAR_MISS, best.score))
         elif item.outcome == FALLBACK or item.rejected:
-            unanswered.append(Unanswered(item, lang, match.out_of_scope))
+            unanswered.append(Unmatched(item, lang, match.out_of_scope))
     return evidence, unanswered, unknown
 
 
@@ -253,7 +253,7 @@ def _proposals(items: Sequence[Evidence], min_count: int) -> list[Proposal]:
     return proposals
 
 
-def new_topics(unanswered: Sequence[Unanswered], min_count: int = 1) -> list[NewTopic]:
+def new_topics(unanswered: Sequence[Unmatched], min_count: int = 1) -> list[NewTopic]:
     """Clusters of unanswered questions as candidate topics, most asked first."""
     lang_of: dict[str, Counter[str]] = defaultdict(Counter)
     oos_of: dict[str, float] = {}
@@ -280,7 +280,7 @@ def new_topics(unanswered: Sequence[Unanswered], min_count: int = 1) -> list[New
     return found
 
 
-def _languages(group: QuestionGroup, unanswered: Sequence[Unanswered]) -> tuple[str, ...]:
+def _languages(group: QuestionGroup, unanswered: Sequence[Unmatched]) -> tuple[str, ...]:
     wordings = set(group.wordings)
     counts = Counter(i.lang for i in unanswered if clean(i.asked.text) in wordings)
     return tuple(lang for lang, _ in counts.most_common())

@@ -1,13 +1,13 @@
 """The dialogue decision on hand-made scores: no knowledge base needed."""
 
 from bot.core.dialogue import Outcome, Thresholds, decide, split_parts
-from bot.core.matcher import Candidate, Match
+from bot.core.matcher import Match, TopicScore
 
 T = Thresholds(answer=0.5, margin=0.1, clarify=0.3, out_of_scope_margin=0.0)
 
 
 def match(*scores: float, oos: float = 0.0) -> Match:
-    candidates = tuple(Candidate(f"t{i}", s, "en") for i, s in enumerate(scores))
+    candidates = tuple(TopicScore(f"t{i}", s, "en") for i, s in enumerate(scores))
     return Match(candidates, oos, {"en": 1.0})
 
 

@@ -92,7 +92,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         user = update.effective_user if isinstance(update, Update) else None
         if chat is not None and user is not None and chat.type == ChatType.PRIVATE:
-            session = svc.sessions.get(user)
+            session = svc.chats.get(user)
             text = phrase("error", session.lang)
             session.log.outgoing(text, Outcome.COMMAND, session.lang)
             await context.bot.send_message(chat.id, text)

@@ -17,10 +17,10 @@ from telegram.ext import (
 
 from bot.channels.telegram import admin, candidate, handoff
 from bot.channels.telegram.buttons import on_button
+from bot.channels.telegram.chats import CandidateChats
 from bot.channels.telegram.ordering import PerChatUpdateProcessor
 from bot.channels.telegram.ratelimit import ResilientRateLimiter
 from bot.channels.telegram.services import AdminAlerts, BotApplication, Services
-from bot.channels.telegram.sessions import Sessions
 from bot.core.conversation import Conversation
 from bot.core.dialogue import Responder
 from bot.core.knowledge import LANGUAGES
@@ -77,7 +77,7 @@ def build_application(
         settings=settings,
         conversation=conversation,
         store=store,
-        sessions=Sessions(store, conversation),
+        chats=CandidateChats(store, conversation),
         alerts=AdminAlerts(settings.admin_ids),
     )
 

@@ -54,7 +54,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
         log.warning("unknown button data=%r", query.data)
         return
-    session = services(context).sessions.get(query.from_user)
+    session = services(context).chats.get(query.from_user)
     chat = query.message.chat.id if query.message else query.from_user.id
     forget = button.action is Action.FORGET
     await play(

@@ -10,10 +10,10 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram.chats import CandidateChat
 from bot.channels.telegram.delivery import send_sections
 from bot.channels.telegram.handoff import is_reply_to_recruiter
 from bot.channels.telegram.services import services
-from bot.channels.telegram.sessions import Session
 from bot.channels.telegram.turns import play
 from bot.core.compose import Section
 from bot.core.conversation import Command, Event, Text, ToRecruiter, Unsupported
@@ -51,7 +51,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     slug = context.args[0] if context.args else None
     known = slug if slug in svc.responder.knowledge.postings else None
     await _play(
-        update, context, _command(update, context), svc.sessions.get(update.effective_user, known)
+        update, context, _command(update, context), svc.chats.get(update.effective_user, known)
     )
 
 
@@ -136,8 +136,8 @@ async def _play(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     event: Event,
-    session: Session | None = None,
+    session: CandidateChat | None = None,
 ) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
-    session = session or services(context).sessions.get(update.effective_user)
+    session = session or services(context).chats.get(update.effective_user)
     await play(context, update.effective_chat.id, session, event, user=update.effective_user)

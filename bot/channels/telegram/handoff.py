@@ -15,10 +15,10 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram.chats import CandidateChat
 from bot.channels.telegram.delivery import send_html
 from bot.channels.telegram.formatting import escape
 from bot.channels.telegram.services import Services, services
-from bot.channels.telegram.sessions import Session
 from bot.core.conversation import HandOff, HandOffKind, RecruiterSaid
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
@@ -35,7 +35,11 @@ RECRUITER_HEADERS = tuple(phrase("recruiter_reply", lang) for lang in LANGUAGES)
 
 
 async def post_hand_off(
-    context: ContextTypes.DEFAULT_TYPE, svc: Services, user: User, session: Session, job: HandOff
+    context: ContextTypes.DEFAULT_TYPE,
+    svc: Services,
+    user: User,
+    session: CandidateChat,
+    job: HandOff,
 ) -> bool:
     """Post the candidate's question (or their answer to a recruiter) to the recruiters'
     group, with the recent messages; False when it could not be posted."""
@@ -79,7 +83,7 @@ async def on_recruiter_reply(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def relay_to_candidate(bot: Bot, svc: Services, candidate: int, text: str) -> str | None:
     """A recruiter's words to the candidate, logged in their conversation; what went
     wrong, for the recruiter, or None once delivered."""
-    session = svc.sessions.get(candidate)
+    session = svc.chats.get(candidate)
     session.state, turn = svc.conversation.step(session.state, RecruiterSaid(text))
     session.log.record(turn, 0.0)
     hint = phrase("reply_hint", session.lang)
@@ -98,7 +102,7 @@ async def relay_to_candidate(bot: Bot, svc: Services, candidate: int, text: str)
     return None
 
 
-def _post(svc: Services, user: User, session: Session, heading: str, question: str) -> str:
+def _post(svc: Services, user: User, session: CandidateChat, heading: str, question: str) -> str:
     posting = svc.responder.knowledge.posting(session.posting)
     who = escape(user.full_name) + (f" (@{escape(user.username)})" if user.username else "")
     lines = [

@@ -17,7 +17,6 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from bot.channels.telegram.application import build_application, prepare, services_of
 from bot.channels.telegram.services import BotApplication
 from bot.core.dialogue import Responder
-from bot.kb.reload import KnowledgeReloader, ReloadResult
 from bot.ops.heartbeat import Heartbeat
 from bot.ops.metrics import (
     STORE_FAILURES,
@@ -25,6 +24,7 @@ from bot.ops.metrics import (
     STORE_WRITE,
 )
 from bot.ops.server import OpsServer, Webhook
+from bot.runtime.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
 from bot.store import TranscriptStore
 

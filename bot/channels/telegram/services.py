@@ -12,10 +12,10 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.channels.telegram.sessions import Sessions
+from bot.channels.telegram.chats import CandidateChats
 from bot.core.conversation import Conversation
 from bot.core.dialogue import Responder
-from bot.kb.reload import KnowledgeReloader
+from bot.runtime.reload import KnowledgeReloader
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -67,7 +67,7 @@ class Services:
     settings: Settings
     conversation: Conversation
     store: TranscriptStore
-    sessions: Sessions
+    chats: CandidateChats
     alerts: AdminAlerts
     reloader: KnowledgeReloader | None = None  # set once the bot runs
     bot_username: str = ""

@@ -11,10 +11,10 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.channels.telegram import keyboards
+from bot.channels.telegram.chats import CandidateChat
 from bot.channels.telegram.delivery import send_sections
 from bot.channels.telegram.handoff import post_hand_off
 from bot.channels.telegram.services import services
-from bot.channels.telegram.sessions import Session
 from bot.core.conversation import Erased, Event, HandedOff, Menu, MenuKind
 from bot.ops.metrics import REPLIES, REPLY_LATENCY
 from bot.store.conversation import outcome_of
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 async def play(
     context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
-    session: Session,
+    session: CandidateChat,
     event: Event,
     *,
     user: User | None = None,
@@ -61,7 +61,10 @@ async def play(
 
 
 async def _erase(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, session: Session, query: CallbackQuery | None
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    session: CandidateChat,
+    query: CallbackQuery | None,
 ) -> None:
     svc = services(context)
     try:
@@ -71,7 +74,7 @@ async def _erase(
         count = None
     else:
         # Nothing more is logged about this candidate: writing again starts a new record.
-        svc.sessions.forget(session.user_id)
+        svc.chats.forget(session.user_id)
         log.info("candidate erased rows=%d", count)
     await play(context, chat_id, session, Erased(count), edit=query)
 

@@ -35,7 +35,13 @@ from bot.channels.telegram.formatting import messages_html
 from bot.core.dialogue import Outcome, Responder, Section
 from bot.core.knowledge import LANGUAGES, load_knowledge
 from bot.core.phrases import phrase
-from bot.kb.evidence import NOTIFICATIONS_VERSION, Unanswered, fallbacks, notified, schema_version
+from bot.kb.evidence import (
+    NOTIFICATIONS_VERSION,
+    UnansweredQuestion,
+    fallbacks,
+    notified,
+    schema_version,
+)
 from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
 from bot.settings import Settings
 from bot.store.events import new_id, now
@@ -59,7 +65,7 @@ class Status(StrEnum):
 class Notice:
     """What one candidate would get."""
 
-    asked: Unanswered
+    asked: UnansweredQuestion
     lang: str
     intro: str
     answer: str
@@ -81,7 +87,7 @@ class Notice:
 
 
 def plan(
-    asked: Sequence[Unanswered], responder: Responder, topic: str, already: set[str]
+    asked: Sequence[UnansweredQuestion], responder: Responder, topic: str, already: set[str]
 ) -> list[Notice]:
     """One notice per candidate, for their latest question the knowledge base now answers
     with `topic`. `asked` is newest first."""

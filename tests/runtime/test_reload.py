@@ -14,7 +14,7 @@ import pytest
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import load_knowledge
-from bot.kb.reload import KnowledgeReloader, ReloadResult
+from bot.runtime.reload import KnowledgeReloader, ReloadResult
 from tests.conftest import ROOT
 from tests.kb.conftest import good_posting, write
 

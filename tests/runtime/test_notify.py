@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.telegram import notify
 from bot.core.dialogue import Outcome, Responder
 from bot.core.knowledge import load_knowledge
-from bot.kb import notify
 from bot.settings import Settings
 from bot.store import TranscriptStore
 from tests.conftest import run_bot

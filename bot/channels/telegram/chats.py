@@ -14,7 +14,7 @@ from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
 
 CHANNEL = "telegram"
-MAX_SESSIONS = 20_000  # the least recently active are closed first
+MAX_CHATS = 20_000  # the least recently active are closed first
 
 
 def language_of(user: User | None) -> str:
@@ -24,7 +24,7 @@ def language_of(user: User | None) -> str:
 
 
 @dataclass(slots=True)
-class Session:
+class CandidateChat:
     """One candidate's conversation about one posting: its log and its state."""
 
     user_id: int
@@ -40,36 +40,36 @@ class Session:
         return self.state.posting
 
 
-class Sessions:
-    """Sessions by Telegram user id, created on first contact."""
+class CandidateChats:
+    """CandidateChats by Telegram user id, created on first contact."""
 
     def __init__(self, store: TranscriptStore, conversation: Conversation) -> None:
         self._store = store
         self._conversation = conversation
-        self._sessions: OrderedDict[int, Session] = OrderedDict()
+        self._chats: OrderedDict[int, CandidateChat] = OrderedDict()
 
-    def get(self, user: User | int, posting: str | None = None) -> Session:
+    def get(self, user: User | int, posting: str | None = None) -> CandidateChat:
         """The session of `user` (or of a user id, for a recruiter's reply); a new
         conversation when there is none, or when `posting` differs from the session's
         (a deep link to another job)."""
         user_id = user if isinstance(user, int) else user.id
-        session = self._sessions.get(user_id)
+        session = self._chats.get(user_id)
         if session is not None and (posting is None or posting == session.posting):
-            self._sessions.move_to_end(user_id)
+            self._chats.move_to_end(user_id)
             return session
         if session is not None:
             session.log.set_status(Status.CLOSED)
         session = self._open(user, self._conversation.start(posting).posting)
-        self._sessions[user_id] = session
-        if len(self._sessions) > MAX_SESSIONS:
-            _, oldest = self._sessions.popitem(last=False)
+        self._chats[user_id] = session
+        if len(self._chats) > MAX_CHATS:
+            _, oldest = self._chats.popitem(last=False)
             oldest.log.set_status(Status.CLOSED)
         return session
 
-    def _open(self, user: User | int, posting: str) -> Session:
+    def _open(self, user: User | int, posting: str) -> CandidateChat:
         if isinstance(user, int):  # known only by id: the stored name is kept
             log = ConversationLog(self._store, CHANNEL, str(user), posting)
-            return Session(user, log, self._conversation.start(posting))
+            return CandidateChat(user, log, self._conversation.start(posting))
         log = ConversationLog(
             self._store,
             CHANNEL,
@@ -79,8 +79,8 @@ class Sessions:
             username=user.username,
             language=user.language_code,
         )
-        return Session(user.id, log, self._conversation.start(posting, language_of(user)))
+        return CandidateChat(user.id, log, self._conversation.start(posting, language_of(user)))
 
     def forget(self, user_id: int) -> None:
         """Drop the user's session without logging anything more about them."""
-        self._sessions.pop(user_id, None)
+        self._chats.pop(user_id, None)

@@ -1,0 +1,1 @@
+"""What runs beside the channels while the bot serves: the knowledge reloader."""
