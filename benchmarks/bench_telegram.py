@@ -105,7 +105,7 @@ async def main() -> None:
             try:
                 await measure_latency(fake, 20)  # warm-up: connections, caches
                 latencies = await measure_latency(fake, args.latency)
-                rate = await measure_throughput(fake, args.ranked, args.questions)
+                rate = await measure_throughput(fake, args.candidates, args.questions)
             finally:
                 bot.send_signal(signal.SIGTERM)
                 await bot.wait()
@@ -114,7 +114,9 @@ async def main() -> None:
         f"  median {statistics.median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms,"
         f" max {max(latencies):.1f} ms  (target: p99 < 50 ms)"
     )
-    print(f"sustained throughput, {args.ranked} candidates x {args.questions} questions at once:")
+    print(
+        f"sustained throughput, {args.candidates} candidates x {args.questions} questions at once:"
+    )
     print(
         f"  {rate:.0f} messages/s = {rate / TELEGRAM_CAP_PER_S:.1f}x Telegram's cap of "
         f"{TELEGRAM_CAP_PER_S}/s  (target: >= 10x)"

@@ -114,7 +114,7 @@ class _Writer:
     def __init__(self, rng: random.Random, texts: _Texts) -> None:
         self.rng = rng
         self.t = texts
-        self.ranked: list[tuple[object, ...]] = []
+        self.candidates: list[tuple[object, ...]] = []
         self.conversations: list[tuple[object, ...]] = []
         self.messages: list[tuple[object, ...]] = []
         self.feedback: list[tuple[object, ...]] = []
@@ -138,7 +138,7 @@ class _Writer:
         first, last = rng.choice(FIRST[lang]), rng.choice(LAST[lang])
         name = f"{first} {last}" if rng.random() < 0.9 else None
         username = f"{first.lower()}_{last.lower()[:3]}{rng.randrange(100)}"
-        self.ranked.append(
+        self.candidates.append(
             (key, channel, external, name, username if rng.random() < 0.7 else None, lang, at, at)
         )
         self._known.append((key, lang))
@@ -291,7 +291,7 @@ def build(
     writer.messages.sort(key=lambda row: str(row[11]))
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA synchronous = OFF")
-        db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writer.ranked)
+        db.executemany("INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writer.candidates)
         db.executemany("INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)", writer.conversations)
         db.executemany(
             """INSERT INTO messages (id, conversation, candidate, seq, direction, channel, text,
@@ -307,7 +307,7 @@ def build(
         path,
         len(writer.conversations),
         written,
-        len(writer.ranked),
+        len(writer.candidates),
         time.perf_counter() - began,
     )
 
@@ -353,7 +353,7 @@ def main() -> None:
     size = built.path.stat().st_size / 1e6
     print(
         f"{built.path}: {built.messages:,} messages in {built.conversations:,} conversations "
-        f"({built.ranked:,} candidates), {size:.0f} MB, built in {built.seconds:.1f} s"
+        f"({built.candidates:,} candidates), {size:.0f} MB, built in {built.seconds:.1f} s"
     )
 
 
