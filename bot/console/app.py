@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 
 from bot.console.database import ConsoleDatabase
 from bot.console.knowledge import KnowledgeCache, LastResult
-from bot.console.pages import admin, conversation, inbox, login, trends, unanswered
+from bot.console.pages import admin, conversation, handoffs, inbox, login, trends, unanswered
 from bot.console.security import SecurityHeaders
 from bot.console.sessions import SessionBook
 from bot.console.web import (
@@ -25,6 +25,7 @@ from bot.console.web import (
     CsrfFailed,
     Forbidden,
     LoginRequired,
+    ReadOnly,
     login_url,
     make_templates,
     render,
@@ -70,7 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for page in (login, inbox, conversation, unanswered, trends, admin):
+    for page in (login, inbox, conversation, handoffs, unanswered, trends, admin):
         app.include_router(page.router)
     _add_error_pages(app)
     return app
@@ -83,7 +84,16 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return _error(request, 403, "Only admins can open this page.")
+        return _error(request, 403, "Only admins can open this page or do this.")
+
+    @app.exception_handler(ReadOnly)
+    async def read_only(request: Request, exc: ReadOnly) -> Response:
+        return _error(
+            request,
+            403,
+            "Your account can read conversations but not export, review, note or reply. "
+            "Ask an admin if you need to.",
+        )
 
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:

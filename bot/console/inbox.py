@@ -209,6 +209,10 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:39] + "…"
 
 
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def fts_query(text: str) -> str | None:
     """A safe FTS5 query for the recruiter's `text`, or None when it has no word.
 
@@ -316,11 +320,15 @@ def _conditions(filters: InboxFilters, match: str | None) -> tuple[str, list[obj
     if filters.badge:
         where.append(_BADGE_CONDITIONS[filters.badge])
     if match is not None:
+        # A message's words, or the candidate's name or @username.
         where.append(
-            """c.id IN (SELECT s.conversation FROM messages s WHERE s.rowid IN
-            (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))"""
+            """(c.id IN (SELECT s.conversation FROM messages s WHERE s.rowid IN
+            (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))
+            OR c.candidate IN (SELECT key FROM candidates
+                WHERE display_name LIKE ? ESCAPE '\\' OR username LIKE ? ESCAPE '\\'))"""
         )
-        params.append(match)
+        name = "%" + _like_escaped(filters.search.strip().lstrip("@")) + "%"
+        params += [match, name, name]
     return " AND ".join(where) or "1", params
 
 

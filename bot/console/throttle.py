@@ -1,31 +1,35 @@
-"""Login rate limits, per account and per client IP, kept in the database so that
-they hold across restarts and across console processes."""
+"""Sign-in back-off per account and address pair, kept in the database so that it holds
+across restarts and console processes.
+
+Nobody can be locked out by someone else: failures from one address slow down only
+that address's tries at that account. The right password from another address works at
+once, and an admin's unlock or a password reset lifts the back-off.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-WINDOW = timedelta(minutes=15)
-PER_ACCOUNT = 5  # failed logins per account within WINDOW
-PER_IP = 20  # failed logins from one address within WINDOW, whatever the account
+WINDOW = timedelta(hours=1)  # failures older than this are forgotten
+FREE_TRIES = 5  # failed sign-ins per pair before any wait
+MAX_WAIT = timedelta(minutes=15)
 
 
 def retry_after(db: sqlite3.Connection, user: str, ip: str) -> timedelta | None:
-    """How long until another login may be tried, or None if it may be tried now."""
+    """How long this address must wait before trying this account again, or None."""
     now = datetime.now(UTC)
-    since = (now - WINDOW).isoformat(timespec="seconds")
-    waits = []
-    for column, value, limit in (("user", user, PER_ACCOUNT), ("ip", ip, PER_IP)):
-        rows = db.execute(
-            f"SELECT at FROM console_login_failures WHERE {column} = ? AND at >= ? "
-            "ORDER BY at DESC LIMIT ?",
-            (value, since, limit),
-        ).fetchall()
-        if len(rows) >= limit:
-            # Free again when the oldest of the last `limit` failures leaves the window.
-            waits.append(datetime.fromisoformat(rows[-1]["at"]) + WINDOW - now)
-    return max(waits) if waits else None
+    rows = db.execute(
+        "SELECT at FROM console_login_failures WHERE user = ? AND ip = ? AND at >= ? "
+        "ORDER BY at DESC",
+        (user, ip, (now - WINDOW).isoformat(timespec="seconds")),
+    ).fetchall()
+    if len(rows) < FREE_TRIES:
+        return None
+    # 1 s after the 5th failure, then 2, 4, 8 s ... up to MAX_WAIT after the latest.
+    wait = min(timedelta(seconds=2 ** (len(rows) - FREE_TRIES)), MAX_WAIT)
+    left = datetime.fromisoformat(rows[0][0]) + wait - now
+    return left if left > timedelta(0) else None
 
 
 def record_failure(db: sqlite3.Connection, user: str, ip: str) -> None:
@@ -36,10 +40,20 @@ def record_failure(db: sqlite3.Connection, user: str, ip: str) -> None:
     )
     db.execute(
         "INSERT INTO console_login_failures VALUES (?, ?, ?)",
-        (now.isoformat(timespec="seconds"), user, ip),
+        (now.isoformat(timespec="milliseconds"), user, ip),
     )
 
 
-def clear(db: sqlite3.Connection, user: str) -> None:
-    """A successful login forgets the account's failures (not the address's)."""
-    db.execute("DELETE FROM console_login_failures WHERE user = ?", (user,))
+def clear(db: sqlite3.Connection, user: str) -> int:
+    """Forget the account's failures from every address (a sign-in, an unlock, a reset);
+    returns how many there were."""
+    return db.execute("DELETE FROM console_login_failures WHERE user = ?", (user,)).rowcount
+
+
+def failures(db: sqlite3.Connection, user: str) -> int:
+    """The account's recent failures, from any address (for the accounts page)."""
+    since = (datetime.now(UTC) - WINDOW).isoformat(timespec="seconds")
+    row = db.execute(
+        "SELECT count(*) FROM console_login_failures WHERE user = ? AND at >= ?", (user, since)
+    ).fetchone()
+    return int(row[0])

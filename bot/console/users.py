@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.console import passwords
+from bot.core.vocabulary import Role
 
-ROLES = ("recruiter", "admin")
+ROLES = tuple(Role)  # viewer, recruiter, admin
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 
 
@@ -27,7 +28,12 @@ class User:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
+
+    @property
+    def can_act(self) -> bool:
+        """Reviews, notes, replies and exports: everyone but the read-only viewer."""
+        return self.role != Role.VIEWER
 
 
 def now() -> str:
@@ -89,6 +95,7 @@ def reset_password(db: sqlite3.Connection, name: str, password: str) -> User:
         (passwords.hash_password(password), now(), user.name),
     )
     db.execute("DELETE FROM console_sessions WHERE user = ?", (user.name,))
+    db.execute("DELETE FROM console_login_failures WHERE user = ?", (user.name,))  # unlocked
     return existing(db, user.name)
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from bot.console.database import ConsoleDatabase
+from bot.console.inbox import MAX_PAGE
 from bot.console.knowledge import KnowledgeCache, LastResult
 from bot.console.sessions import COOKIE, Session, SessionBook
 from bot.kb.suggest import Suggestions
@@ -43,6 +44,10 @@ class LoginRequired(Exception):
 
 class Forbidden(Exception):
     """Signed in, but the role does not allow this page."""
+
+
+class ReadOnly(Exception):
+    """A viewer's account reads; it cannot export, review, note or reply."""
 
 
 class CsrfFailed(Exception):
@@ -78,6 +83,13 @@ def checked_session(
     return session
 
 
+def acting_session(session: Annotated[Session, Depends(checked_session)]) -> Session:
+    """The session, for a form that acts (export, review, note, reply): not a viewer's."""
+    if not session.user.can_act:
+        raise ReadOnly
+    return session
+
+
 def admin_session(session: Annotated[Session, Depends(current_session)]) -> Session:
     if not session.user.is_admin:
         raise Forbidden
@@ -94,6 +106,9 @@ SignedIn = Annotated[Session, Depends(current_session)]
 SignedInForm = Annotated[Session, Depends(checked_session)]
 Admin = Annotated[Session, Depends(admin_session)]
 AdminForm = Annotated[Session, Depends(checked_admin_session)]
+ActingForm = Annotated[Session, Depends(acting_session)]
+# Out of range is a 400, never a 500.
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 
 
 def render(

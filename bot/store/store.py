@@ -405,7 +405,7 @@ class TranscriptStore:
                         if _spilled_candidate(line) != candidate
                     ]
                     _replace(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
-            for table in ("conversation_notes", "conversation_reviews"):
+            for table in ("conversation_notes", "conversation_reviews", "recruiter_replies"):
                 cursor = await db.execute(
                     f"DELETE FROM {table} WHERE conversation IN "
                     "(SELECT id FROM conversations WHERE candidate = ?)",
@@ -440,7 +440,7 @@ class TranscriptStore:
                 f"(SELECT id FROM messages WHERE conversation IN ({old}))",
                 (cutoff,),
             )
-            for table in ("conversation_notes", "conversation_reviews"):
+            for table in ("conversation_notes", "conversation_reviews", "recruiter_replies"):
                 await db.execute(f"DELETE FROM {table} WHERE conversation IN ({old})", (cutoff,))
             await db.execute(f"DELETE FROM messages WHERE conversation IN ({old})", (cutoff,))
             cursor = await db.execute(

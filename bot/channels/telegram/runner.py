@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.telegram import console_replies
 from bot.channels.telegram.application import build_application, prepare, services_of
 from bot.channels.telegram.services import BotApplication
 from bot.core.dialogue import Responder
@@ -27,6 +28,7 @@ from bot.ops.server import OpsServer, Webhook
 from bot.runtime.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
 from bot.store import TranscriptStore
+from bot.store.handoffs import ReplyOutbox
 
 if TYPE_CHECKING:
     import uvicorn
@@ -152,6 +154,9 @@ class TelegramBot:
         if self.settings.watch_knowledge:
             watcher = asyncio.create_task(self.reloader.watch(), name="knowledge-watcher")
             self._background.append(watcher)
+        outbox = ReplyOutbox(self.settings.database)
+        replies = console_replies.run(self.application.bot, services_of(self.application), outbox)
+        self._background.append(asyncio.create_task(replies, name="console-replies"))
         log.info(
             "telegram bot @%s serving (%s), http port %d",
             self.application.bot.username,
@@ -188,10 +193,10 @@ class TelegramBot:
         if self.console is not None and self._console_task is not None:
             self.console.should_exit = True
             await self._console_task
-        await self.store.close()
-        for task in self._background:
+        for task in self._background:  # before the store closes: they may still log
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+        await self.store.close()
 
     async def _serve_console(self) -> None:
         assert self.console is not None

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bot.console import audit, users
-from bot.console.web import Admin, AdminForm, client_ip, console_of, render
+from bot.console import audit, throttle, users
+from bot.console.web import Admin, AdminForm, PageNumber, client_ip, console_of, render
 
 router = APIRouter(prefix="/admin")
 
@@ -17,7 +17,7 @@ def audit_log(
     session: Admin,
     user: str = "",
     conversation: str = "",
-    page: int = 1,
+    page: PageNumber = 1,
 ) -> Response:
     with console_of(request).database.reader() as db:
         entries, more = audit.entries(
@@ -29,7 +29,7 @@ def audit_log(
         session,
         entries=entries,
         more=more,
-        page=max(page, 1),
+        page=page,
         filter_user=user,
         filter_conversation=conversation,
     )
@@ -39,7 +39,27 @@ def audit_log(
 def user_list(request: Request, session: Admin, error: str = "") -> Response:
     with console_of(request).database.reader() as db:
         accounts = users.list_users(db)
-    return render(request, "users.html", session, accounts=accounts, error=error)
+        failed = {a.name: throttle.failures(db, a.name) for a in accounts}
+    return render(request, "users.html", session, accounts=accounts, failed=failed, error=error)
+
+
+@router.post("/users/{name}/unlock")
+def unlock(request: Request, name: str, session: AdminForm) -> Response:
+    """Forget the account's failed sign-ins, from every address."""
+    with console_of(request).database.writer() as db:
+        try:
+            users.existing(db, name)
+        except users.UserError:
+            return RedirectResponse("/admin/users?error=unknown", status_code=303)
+        cleared = throttle.clear(db, name)
+        audit.record(
+            db,
+            session.user.name,
+            "user_unlock",
+            detail=f"{name}: {cleared} failures",
+            ip=client_ip(request),
+        )
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/users/{name}/disable")

@@ -10,9 +10,19 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.console import audit, transcript
-from bot.console.web import SignedIn, SignedInForm, client_ip, console_of, render
+from bot.console.web import ActingForm, SignedIn, client_ip, console_of, render
+from bot.store import handoffs
+from bot.transcripts import queries
 
 router = APIRouter(prefix="/conversations")
+TELEGRAM = "telegram"  # the one channel the bot can write to later
+# Under Telegram's 4096 with the header the bot adds to a recruiter's words.
+MAX_REPLY_CHARS = 3500
+REPLY_ERRORS = {
+    "reply_empty": "The reply is empty.",
+    "reply_long": f"A reply has at most {MAX_REPLY_CHARS} characters.",
+    "reply_unreachable": "This candidate is not on Telegram, so the bot cannot reach them.",
+}
 
 
 @router.get("/{conversation_id}")
@@ -28,15 +38,25 @@ def conversation_page(
         audit.record(
             db, session.user.name, "view", conversation=view.summary.id, ip=client_ip(request)
         )
+        queued = handoffs.replies(db, view.summary.id)
     message = transcript.NOTE_ERRORS.get(error)
-    return render(request, "conversation.html", session, view=view, error=message)
+    return render(
+        request,
+        "conversation.html",
+        session,
+        view=view,
+        error=message,
+        replies=queued,
+        reply_error=REPLY_ERRORS.get(error),
+        reachable=view.summary.channel == TELEGRAM,
+    )
 
 
 @router.post("/{conversation_id}/review")
 def review(
     request: Request,
     conversation_id: str,
-    session: SignedInForm,
+    session: ActingForm,
     reviewed: Annotated[str, Form()] = "yes",
 ) -> Response:
     with console_of(request).database.writer() as db:
@@ -56,7 +76,7 @@ def review(
 def add_note(
     request: Request,
     conversation_id: str,
-    session: SignedInForm,
+    session: ActingForm,
     text: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     target = f"/conversations/{quote(conversation_id)}"
@@ -70,6 +90,37 @@ def add_note(
             db, session.user.name, "note", conversation=conversation_id, ip=client_ip(request)
         )
     return RedirectResponse(f"{target}#notes", status_code=303)
+
+
+@router.post("/{conversation_id}/reply")
+def reply(
+    request: Request,
+    conversation_id: str,
+    session: ActingForm,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+) -> Response:
+    """Queue a recruiter's reply; the bot sends it to the candidate and logs it."""
+    target = f"/conversations/{quote(conversation_id)}"
+    text = text.strip()
+    if not text or len(text) > MAX_REPLY_CHARS:
+        code = "reply_empty" if not text else "reply_long"
+        return RedirectResponse(f"{target}?error={code}#reply", status_code=303)
+    with console_of(request).database.writer() as db:
+        view = queries.conversation(db, conversation_id)
+        if view is None:
+            raise HTTPException(404)
+        if view.channel != TELEGRAM:
+            return RedirectResponse(f"{target}?error=reply_unreachable#reply", status_code=303)
+        reply_id = handoffs.enqueue(db, conversation_id, session.user.name, text)
+        audit.record(
+            db,
+            session.user.name,
+            "reply",
+            conversation=conversation_id,
+            detail=f"reply {reply_id}, {len(text)} characters",
+            ip=client_ip(request),
+        )
+    return RedirectResponse(f"{target}#reply", status_code=303)
 
 
 def _require(db: sqlite3.Connection, conversation_id: str) -> None:

@@ -1,5 +1,5 @@
 """The inbox: conversations, newest first, with badges, filters, search and pages; and the
-CSV export of the current filter (audited conversation by conversation)."""
+CSV export of the current filter (pseudonymised unless an admin asks; one audit row)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.console.inbox import (
     parse_filters,
     transcripts_of,
 )
-from bot.console.web import SignedIn, SignedInForm, client_ip, console_of, render
+from bot.console.web import ActingForm, Forbidden, SignedIn, client_ip, console_of, render
 from bot.transcripts import queries
 from bot.transcripts.export import write_csv
 from bot.transcripts.periods import today
@@ -48,6 +48,7 @@ def inbox_page(request: Request, session: SignedIn) -> Response:
         request,
         "inbox.html",
         session,
+        status_code=400 if errors else 200,  # shown on the page, and said to scripts
         page=page,
         filters=filters,
         errors=errors,
@@ -66,7 +67,7 @@ def _with(choices: list[str], current: str | None) -> list[str]:
 @router.post("/export")
 def export(
     request: Request,
-    session: SignedInForm,
+    session: ActingForm,
     posting: Text = "",
     lang: Text = "",
     outcome: Text = "",
@@ -74,9 +75,13 @@ def export(
     since: Text = "",
     until: Text = "",
     q: Text = "",
-    pseudonymize: Text = "",
+    named: Text = "",
 ) -> Response:
-    """A CSV of every conversation the inbox's filters match, one row per message."""
+    """A CSV of every conversation the inbox's filters match, one row per message, with
+    pseudonyms for names unless an admin asks for them."""
+    if named and not session.user.is_admin:
+        raise Forbidden
+    pseudonymize = not named
     filters, errors = parse_filters(
         {
             "posting": posting,
@@ -103,7 +108,7 @@ def export(
             out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
             write_csv(items, out)
         with database.writer() as db:
-            detail = _describe(filters, pseudonymized=bool(pseudonymize))
+            detail = _describe(filters, pseudonymized=pseudonymize)
             # One row per export: which filters, how many conversations, named or not.
             audit.record(
                 db,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hmac
 import logging
+import math
 import secrets
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -57,13 +59,12 @@ def login(
     with console.database.writer() as db:
         wait = throttle.retry_after(db, name, ip)
         if wait is not None:
-            minutes = max(1, round(wait.total_seconds() / 60))
             audit.record(db, name or "?", "login_throttled", ip=ip)
             return _form(
                 request,
                 next,
-                f"Too many failed sign-ins. Try again in {minutes} minute"
-                f"{'s' if minutes > 1 else ''}, or ask an admin to reset your password.",
+                f"Too many failed sign-ins from here. Try again in {_duration(wait)}, or ask "
+                "an admin to unlock your account.",
                 429,
             )
         user = users.authenticate(db, name, password)
@@ -119,3 +120,11 @@ def _form(request: Request, next: str, error: str | None = None, status: int = 2
         secure=request.url.scheme == "https",
     )
     return response
+
+
+def _duration(wait: timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"

@@ -3,35 +3,71 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.console.web import SignedIn, console_of, render
+from bot.console import audit
+from bot.console.web import SignedIn, client_ip, console_of, render
 from bot.kb import suggest
 from bot.kb.evidence import questions
+from bot.store import visits
 from bot.transcripts import queries, unstated
 from bot.transcripts.grouping import group_questions
-from bot.transcripts.periods import last_days, today
+from bot.transcripts.periods import Period, last_days, today
 from bot.transcripts.queries import fallback_questions, unstated_questions
 
 router = APIRouter()
-PERIODS = (7, 30, 90, 365)
+PERIODS = (1, 7, 30, 90, 365)
+# Questions asked since the last visit are listed whatever their count, so a new single
+# question is never hidden behind the most asked groups; past this, the page says so.
+MAX_RECENT = 1000
 MAX_ANALYSED = 1000  # the most recent questions `kb suggest` scores, to keep the page quick
 MAX_GROUPS = 100
 
 
 @router.get("/unanswered")
 def unanswered_page(
-    request: Request, session: SignedIn, days: int = 30, posting: str = ""
+    request: Request, session: SignedIn, days: str = "30", posting: str = "", since: str = ""
 ) -> Response:
-    days = days if days in PERIODS else 30
-    period = last_days(days)
+    """`days` is one of PERIODS (1 is today); `since=last` is since my last visit."""
+    if days not in {str(d) for d in PERIODS} or since not in ("", "last"):
+        choices = ", ".join(map(str, PERIODS))
+        message = f"The period must be days={choices}, or since=last (since your last visit)."
+        return render(request, "error.html", session, status_code=400, message=message)
     console = console_of(request)
+    at = datetime.now(UTC)
+    with console.database.writer() as db:
+        # Viewing who could not get an answer is itself audited.
+        audit.record(
+            db,
+            session.user.name,
+            "view_unanswered",
+            detail=f"days={days}"
+            + (f"; since={since}" if since else "")
+            + (f"; posting={posting}" if posting else ""),
+            ip=client_ip(request),
+        )
+        last_visit = visits.visit(db, session.user.name, "unanswered", at)
+    # "New" is what was asked since the last visit, or today on a first visit.
+    fresh_since = last_visit or datetime.combine(today(), time(), UTC)
+    period = Period(fresh_since.date(), today()) if since == "last" else last_days(int(days))
     knowledge = console.knowledge
     responder = knowledge.responder()
     with console.database.reader() as db:
         postings = queries.postings(db)
-        groups = group_questions(fallback_questions(db, period, posting or None))
+        since_visit = [
+            q
+            for q in fallback_questions(db, Period(fresh_since.date(), None), posting or None)
+            if _after(q.at, fresh_since)
+        ]
+        recent = group_questions(since_visit)
+        groups = (
+            recent
+            if since == "last"
+            else group_questions(fallback_questions(db, period, posting or None))
+        )
         unknowns = unstated.by_unknown(unstated_questions(db, period, posting or None))
 
         def analyse() -> tuple[suggest.Suggestions | None, int]:
@@ -44,14 +80,19 @@ def unanswered_page(
         # Scoring the questions is the slow part (about a second on 100k messages): the
         # result is kept until a message is added or erased, or the knowledge changes.
         stamp = tuple(db.execute("SELECT max(rowid), count(*) FROM messages").fetchone())
-        key = (days, posting, today(), knowledge.version, stamp)
+        key = (days, since, posting, today(), knowledge.version, stamp)
         found, asked_count = console.suggested.get(key, analyse)
     reviewed = today()
     return render(
         request,
         "unanswered.html",
         session,
-        days=days,
+        days=int(days),
+        since=since,
+        last_visit=last_visit,
+        fresh_since=fresh_since,
+        recent=recent[:MAX_RECENT],
+        more_recent=max(0, len(recent) - MAX_RECENT),
         periods=PERIODS,
         posting=posting,
         postings=postings,
@@ -70,3 +111,9 @@ def unanswered_page(
         else [],
         topics=[(t, suggest.topic_yaml(t)) for t in found.topics] if found else [],
     )
+
+
+def _after(stored_at: str, moment: datetime) -> bool:
+    """Whether a stored timestamp is at or after `moment`."""
+    at = datetime.fromisoformat(stored_at)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)) >= moment

@@ -1,0 +1,168 @@
+"""The hand-off queue, and the replies recruiters write in the console for the bot to send.
+
+The console writes a reply (`enqueue`); the bot, which alone can reach the candidate,
+sends what is pending (`ReplyOutbox`) and records how it went. Both only ever talk
+through the database, so the console may run in its own process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.vocabulary import Outcome, Status
+from bot.store.events import now
+
+BUSY_TIMEOUT_MS = 5000
+SENDING = "sending"  # sent_at while the bot sends it: no other process takes it
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingHandOff:
+    """A conversation handed to recruiters that no recruiter has answered since."""
+
+    conversation: str
+    candidate: str
+    channel: str | None
+    display_name: str | None
+    username: str | None
+    posting: str
+    since: str  # when it was handed off (the latest hand-off message)
+    asked: str | None  # the candidate's latest question or words before it
+
+
+@dataclass(frozen=True, slots=True)
+class RecruiterReply:
+    id: int
+    conversation: str
+    candidate: str
+    author: str
+    text: str
+    created_at: str
+    sent_at: str | None
+    error: str | None
+
+    @property
+    def state(self) -> str:
+        if self.error:
+            return "failed"
+        return "queued" if self.sent_at in (None, SENDING) else "sent"
+
+
+def waiting(db: sqlite3.Connection) -> list[WaitingHandOff]:
+    """Handed-off conversations with no recruiter reply since, the longest waiting first."""
+    rows = db.execute(
+        """SELECT c.id, c.candidate, c.posting, k.channel, k.display_name, k.username,
+            (SELECT max(m.created_at) FROM messages m
+                WHERE m.conversation = c.id AND m.outcome = :handoff) AS since,
+            (SELECT max(m.created_at) FROM messages m
+                WHERE m.conversation = c.id AND m.outcome = :recruiter) AS answered,
+            (SELECT max(r.created_at) FROM recruiter_replies r
+                WHERE r.conversation = c.id AND r.error IS NULL) AS replied,
+            (SELECT m.text FROM messages m
+                WHERE m.conversation = c.id AND m.direction = 'in'
+                AND (m.outcome IS NULL OR m.outcome = :handoff) AND m.text NOT LIKE '/%'
+                ORDER BY m.seq DESC LIMIT 1) AS asked
+        FROM conversations c LEFT JOIN candidates k ON k.key = c.candidate
+        WHERE c.status = :status""",
+        {"handoff": Outcome.HANDOFF, "recruiter": Outcome.RECRUITER, "status": Status.HANDED_OFF},
+    ).fetchall()
+    found = [
+        WaitingHandOff(r[0], r[1], r[3], r[4], r[5], r[2], r[6] or "", r[9])
+        for r in rows
+        if max(r[7] or "", r[8] or "") < (r[6] or "")
+    ]
+    return sorted(found, key=lambda w: w.since)
+
+
+def enqueue(db: sqlite3.Connection, conversation: str, author: str, text: str) -> int:
+    """Queue a recruiter's reply in `conversation` for the bot to send; its id."""
+    row = db.execute("SELECT candidate FROM conversations WHERE id = ?", (conversation,))
+    found = row.fetchone()
+    if found is None:
+        raise LookupError(conversation)
+    cursor = db.execute(
+        "INSERT INTO recruiter_replies (conversation, candidate, author, text, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (conversation, found[0], author, text, now()),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def replies(db: sqlite3.Connection, conversation: str) -> list[RecruiterReply]:
+    rows = db.execute(
+        "SELECT id, conversation, candidate, author, text, created_at, sent_at, error "
+        "FROM recruiter_replies WHERE conversation = ? ORDER BY id",
+        (conversation,),
+    ).fetchall()
+    return [RecruiterReply(*r) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A queued reply and where to send it."""
+
+    reply: RecruiterReply
+    channel: str | None
+    external_id: str | None
+
+
+class ReplyOutbox:
+    """The bot's side: take the pending replies, say how each went. Each call opens a
+    short connection in a thread, so the event loop never waits on the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    async def take(self, limit: int = 20) -> list[Outgoing]:
+        """Claim up to `limit` pending replies, oldest first."""
+        return await asyncio.to_thread(self._take, limit)
+
+    async def settle(self, reply_id: int, error: str | None) -> None:
+        """Record that the reply was sent, or why not."""
+        await asyncio.to_thread(self._settle, reply_id, error)
+
+    async def recover(self) -> int:
+        """At start-up: replies a stopped bot had claimed go back to pending (one bot
+        sends; a reply it sent just before stopping may go twice)."""
+        return await asyncio.to_thread(self._recover)
+
+    def _recover(self) -> int:
+        with closing(self._connect()) as db, db:
+            return db.execute(
+                "UPDATE recruiter_replies SET sent_at = NULL WHERE sent_at = ?", (SENDING,)
+            ).rowcount
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return db
+
+    def _take(self, limit: int) -> list[Outgoing]:
+        with closing(self._connect()) as db, db:
+            rows = db.execute(
+                """SELECT r.id, r.conversation, r.candidate, r.author, r.text, r.created_at,
+                    r.sent_at, r.error, k.channel, k.external_id
+                FROM recruiter_replies r LEFT JOIN candidates k ON k.key = r.candidate
+                WHERE r.sent_at IS NULL ORDER BY r.id LIMIT ?""",
+                (limit,),
+            ).fetchall()
+            taken = []
+            for r in rows:
+                claimed = db.execute(
+                    "UPDATE recruiter_replies SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+                    (SENDING, r[0]),
+                ).rowcount
+                if claimed:
+                    taken.append(Outgoing(RecruiterReply(*r[:8]), r[8], r[9]))
+            return taken
+
+    def _settle(self, reply_id: int, error: str | None) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "UPDATE recruiter_replies SET sent_at = ?, error = ? WHERE id = ?",
+                (now(), error, reply_id),
+            )
