@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from pathlib import Path
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
 from bot.console.app import create_app
+from bot.console.pages import unanswered as unanswered_page
 from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
 from tests.console.conftest import console_settings, login
-from tests.transcripts.conftest import Sample, reply
+from tests.transcripts.conftest import TODAY, Sample, reply
 
 POSTING = "backmarket-backend-engineer"
 PRE = re.compile(r'<pre class="yaml" id="([^"]+)">(.*?)</pre>', re.S)
@@ -73,8 +78,59 @@ def test_period_and_posting_filters(sample_client: TestClient) -> None:
     nothing = sample_client.get("/unanswered?posting=' OR 1=1 --").text
     assert "0 questions got no answer" in nothing
     odd = sample_client.get("/unanswered?days=12345")
-    assert odd.status_code == 200 and "last 30 days" in odd.text
+    assert odd.status_code == 400 and "days=1, 7, 30, 90, 365" in odd.text
     assert sample_client.get("/unanswered?days=abc").status_code == 400
+    assert sample_client.get("/unanswered?since=yesterday").status_code == 400
+
+
+def test_today(sample_client: TestClient) -> None:
+    page = sample_client.get("/unanswered?days=1").text
+    assert "2 questions got no answer today" in page  # ana's, asked this morning
+    assert "do you sponser visa" in page and "Do you sponsor visas??" not in page
+
+
+def recent_section(page: str) -> str:
+    return page[
+        page.index('<section id="recent">') : page.index(
+            "</section>", page.index('<section id="recent">')
+        )
+    ]
+
+
+def test_since_my_last_visit(sample_client: TestClient, sample_db: Sample) -> None:
+    first = sample_client.get("/unanswered").text  # a first visit: "new" is today's
+    assert "Asked today" in first and "do you sponser visa" in recent_section(first)
+    assert "Do you sponsor visas??" not in recent_section(first)  # pierre's, yesterday
+    # Rita's last look was late yesterday evening; pierre's question came before it.
+    evening = datetime.combine(TODAY - timedelta(days=1), time(23), UTC)
+    with closing(sqlite3.connect(sample_db.path)) as db, db:
+        db.execute("UPDATE console_visits SET seen_at = ?", (evening.isoformat(),))
+    page = sample_client.get("/unanswered?since=last").text
+    assert "Asked since your last visit" in page
+    assert "2 questions got no answer since your last visit" in page
+    assert "do you sponser visa" in page and "Do you sponsor visas??" not in page
+    # Reloading a moment later is the same visit: "since my last visit" does not move.
+    again = sample_client.get("/unanswered?since=last").text
+    assert "2 questions got no answer since your last visit" in again
+
+
+def test_new_single_questions_are_never_hidden(
+    sample_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(unanswered_page, "MAX_GROUPS", 1)
+    page = sample_client.get("/unanswered?days=30").text
+    assert "… and 1 more groups" in page  # the long list is cut: the single one goes...
+    recent = recent_section(page)
+    assert "do you sponser visa" in recent and "remote?" in recent  # ...today's all stay
+
+
+def test_viewing_the_page_is_audited(sample_client: TestClient, sample_db: Sample) -> None:
+    sample_client.get("/unanswered?days=7&posting=frontend")
+    with closing(sqlite3.connect(sample_db.path)) as db:
+        found = db.execute(
+            "SELECT user, detail FROM audit_log WHERE action = 'view_unanswered'"
+        ).fetchall()
+    assert found == [("rita", "days=7; posting=frontend")]
 
 
 def test_broken_knowledge_still_shows_the_questions(sample_db: Sample, tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.store import TranscriptStore
-from bot.store.schema import MIGRATIONS
 from bot.store.conversation import ConversationLog
+from bot.store.schema import MIGRATIONS
 from tests.store.conftest import query
 
 
