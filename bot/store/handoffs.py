@@ -13,11 +13,15 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.knowledge import LANGUAGES
+from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome, Status
 from bot.store.events import now
 
 BUSY_TIMEOUT_MS = 5000
 SENDING = "sending"  # sent_at while the bot sends it: no other process takes it
+# What the "talk to a recruiter" button logs: a request, not the candidate's question.
+_BUTTON_LABELS = frozenset(phrase("talk_to_recruiter", lang) for lang in LANGUAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +65,34 @@ def waiting(db: sqlite3.Connection) -> list[WaitingHandOff]:
             (SELECT max(m.created_at) FROM messages m
                 WHERE m.conversation = c.id AND m.outcome = :recruiter) AS answered,
             (SELECT max(r.created_at) FROM recruiter_replies r
-                WHERE r.conversation = c.id AND r.error IS NULL) AS replied,
-            (SELECT m.text FROM messages m
-                WHERE m.conversation = c.id AND m.direction = 'in'
-                AND (m.outcome IS NULL OR m.outcome = :handoff) AND m.text NOT LIKE '/%'
-                ORDER BY m.seq DESC LIMIT 1) AS asked
+                WHERE r.conversation = c.id AND r.error IS NULL) AS replied
         FROM conversations c LEFT JOIN candidates k ON k.key = c.candidate
         WHERE c.status = :status""",
         {"handoff": Outcome.HANDOFF, "recruiter": Outcome.RECRUITER, "status": Status.HANDED_OFF},
     ).fetchall()
     found = [
-        WaitingHandOff(r[0], r[1], r[3], r[4], r[5], r[2], r[6] or "", r[9])
+        WaitingHandOff(r[0], r[1], r[3], r[4], r[5], r[2], r[6] or "", _asked(db, r[0]))
         for r in rows
         if max(r[7] or "", r[8] or "") < (r[6] or "")
     ]
     return sorted(found, key=lambda w: w.since)
+
+
+def _asked(db: sqlite3.Connection, conversation: str) -> str | None:
+    """The candidate's latest words that are a question, not a button or a bare command
+    ("/human is there a gym?" gives "is there a gym?")."""
+    rows = db.execute(
+        "SELECT text, outcome FROM messages WHERE conversation = ? AND direction = 'in' "
+        "AND (outcome IS NULL OR outcome = ?) ORDER BY seq DESC LIMIT 20",
+        (conversation, Outcome.HANDOFF),
+    ).fetchall()
+    for text, outcome in rows:
+        words = str(text)
+        if words.startswith("/"):
+            words = words.partition(" ")[2]
+        if words.strip() and (outcome is None or words not in _BUTTON_LABELS):
+            return words.strip()
+    return None
 
 
 def enqueue(db: sqlite3.Connection, conversation: str, author: str, text: str) -> int:

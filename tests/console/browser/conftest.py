@@ -400,6 +400,7 @@ def make_database(path: Path) -> Sample:
     sample = asyncio.run(write_sample(path))
     add_account(path, "rita", "recruiter")
     add_account(path, "adam", "admin")
+    add_account(path, "vera", "viewer")
     return sample
 
 
