@@ -3,6 +3,8 @@ markers are resolved, and how much of the curated Back Market file the draft get
 
 from __future__ import annotations
 
+import functools
+
 import re
 import shutil
 from datetime import date
@@ -29,7 +31,7 @@ SOL = POSTINGS / "sol-data-es.txt"
 ALL = (BACK_MARKET, LUMEN, NORTHWIND, SOL)
 
 
-def draft_of(path: Path, **options: Any):
+def fresh_draft(path: Path, **options: Any):
     return make_draft(
         path.read_text(encoding="utf-8"),
         source=str(path.relative_to(ROOT)),
@@ -37,6 +39,17 @@ def draft_of(path: Path, **options: Any):
         company_file=read_company_file(KNOWLEDGE),
         **options,
     )
+
+
+@functools.cache
+def _cached_draft(path: Path, options: tuple[tuple[str, Any], ...]):
+    return fresh_draft(path, **dict(options))
+
+
+def draft_of(path: Path, **options: Any):
+    """A draft, made once per run for the same posting and options (a few seconds each;
+    the tests only read it)."""
+    return _cached_draft(path, tuple(sorted(options.items())))
 
 
 def resolve_markers(value: Any) -> Any:
@@ -252,7 +265,7 @@ def test_every_number_in_a_draft_answer_is_in_the_posting(path: Path) -> None:
 
 
 def test_draft_is_deterministic_and_readable() -> None:
-    first, second = draft_of(LUMEN), draft_of(LUMEN)
+    first, second = fresh_draft(LUMEN), fresh_draft(LUMEN)
     assert first.yaml_text == second.yaml_text
     assert "answer: |-\n" in first.yaml_text
     assert "&id" not in first.yaml_text  # no YAML anchors for the shared date
