@@ -152,7 +152,7 @@ async def _chat_logged(responder: Responder, posting: str | None, settings: Sett
             settings.knowledge,
             posting,
             responder,
-            on_swap=lambda fresh: setattr(chat, "responder", fresh),
+            on_swap=lambda fresh: setattr(chat.conversation, "responder", fresh),
             on_refused=refused,
         )
         running = asyncio.create_task(chat.run())

@@ -43,15 +43,6 @@ class TerminalChat:
         self._write = write
         self._interactive = sys.stdin.isatty() if interactive is None else interactive
 
-    @property
-    def responder(self) -> Responder:
-        return self.conversation.responder
-
-    @responder.setter
-    def responder(self, fresh: Responder) -> None:
-        """A knowledge reload replaces the responder whole."""
-        self.conversation.responder = fresh
-
     async def run(self) -> None:
         """Chat until 'quit', end of input or cancellation."""
         self.handle("/start", logged=False)  # the greeting, as Telegram's /start gives it
@@ -119,7 +110,7 @@ class TerminalChat:
         elif menu.kind is MenuKind.LANGUAGES:
             lines.append("  " + " | ".join(f"/language {code}" for code in LANGUAGES))
         elif menu.more is not None:
-            posting = self.responder.knowledge.posting(self.state.posting)
+            posting = self.conversation.responder.knowledge.posting(self.state.posting)
             title = posting.topic(menu.more[0]).text(lang).title
             lines.append(phrase("more_hint", lang, title=title))
         return "\n".join(lines)

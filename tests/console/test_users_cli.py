@@ -23,11 +23,14 @@ def test_add_list_disable_enable_reset(tmp_path: Path) -> None:
     assert added.returncode == 0, added.stderr
     assert "Added rita (recruiter)." in added.stdout
     cli(database, "add", "adam", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    viewer = cli(database, "add", "vic", "--role", "viewer", "--password-stdin", stdin=PASSWORD)
+    assert "Added vic (viewer)." in viewer.stdout
 
     listed = cli(database, "list").stdout.splitlines()
     assert [line.split()[:3] for line in listed] == [
         ["adam", "admin", "active"],
         ["rita", "recruiter", "active"],
+        ["vic", "viewer", "active"],
     ]
     with ConsoleDatabase(database).writer() as db:
         assert users.authenticate(db, "rita", PASSWORD) is not None
@@ -50,6 +53,7 @@ def test_add_list_disable_enable_reset(tmp_path: Path) -> None:
     with closing(sqlite3.connect(database)) as db:
         actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions == [
+        "user_add",
         "user_add",
         "user_add",
         "user_disable",

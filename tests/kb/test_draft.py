@@ -4,7 +4,6 @@ markers are resolved, and how much of the curated Back Market file the draft get
 from __future__ import annotations
 
 import functools
-
 import re
 import shutil
 from datetime import date
