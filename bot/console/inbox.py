@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
+from bot.core.vocabulary import Direction, Outcome, Status
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, parse_day
 from bot.transcripts.queries import Transcript
@@ -27,11 +28,11 @@ MAX_PAGE_SIZE = 500
 MAX_PAGE = 1_000_000  # beyond it OFFSET would overflow SQLite's integers
 # Outcomes a recruiter filters on (small talk and commands are not worth a filter).
 OUTCOMES: dict[str, str] = {
-    "answer": "Answered",
-    "clarify": "Asked to clarify",
-    "fallback": "Fell back (no answer)",
-    "not_stated": "Not in the posting (said so)",
-    "handoff": "Handed to a recruiter",
+    Outcome.ANSWER: "Answered",
+    Outcome.CLARIFY: "Asked to clarify",
+    Outcome.FALLBACK: "Fell back (no answer)",
+    Outcome.NOT_STATED: "Not in the posting (said so)",
+    Outcome.HANDOFF: "Handed to a recruiter",
 }
 BADGES: dict[str, str] = {
     "unanswered": "Unanswered",
@@ -52,7 +53,10 @@ _LANG_CODE = re.compile(r"[a-z]{2,3}")
 _WORD = re.compile(r"[^\W_]+")
 
 # A message the candidate wrote (not a command such as "1" picking a suggestion).
-_WROTE = "{m}.direction = 'in' AND ({m}.outcome IS NULL OR {m}.outcome <> 'command')"
+_WROTE = (
+    f"{{m}}.direction = '{Direction.IN}' AND "
+    f"({{m}}.outcome IS NULL OR {{m}}.outcome <> '{Outcome.COMMAND}')"
+)
 # "Has a message with this outcome", from the index messages_by_outcome_conversation alone.
 # No direction is needed: answer, clarify and fallback are only ever on the bot's replies,
 # and "handoff" on either side (the candidate's question passed on, the bot's notice) is
@@ -62,8 +66,10 @@ _HAS_OUTCOME = (
 )
 _ORDER = "ORDER BY c.last_activity_at DESC, c.id"
 _BADGE_CONDITIONS: dict[str, str] = {
-    "unanswered": _HAS_OUTCOME.format(outcome="'fallback'"),
-    "handed_off": "(c.status = 'handed_off' OR " + _HAS_OUTCOME.format(outcome="'handoff'") + ")",
+    "unanswered": _HAS_OUTCOME.format(outcome=f"'{Outcome.FALLBACK}'"),
+    "handed_off": f"(c.status = '{Status.HANDED_OFF}' OR "
+    + _HAS_OUTCOME.format(outcome=f"'{Outcome.HANDOFF}'")
+    + ")",
     # Few messages get a vote: start from the votes.
     "unhelpful": """c.id IN (SELECT b.conversation FROM feedback f
         JOIN messages b ON b.id = f.message WHERE f.helpful = 0)""",
