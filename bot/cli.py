@@ -97,12 +97,17 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     ev.set_defaults(func=_eval)
     sub.add_parser(
         "settings", help="Print the settings table (environment variables) as Markdown."
-    ).set_defaults(func=lambda args, settings: print(markdown_table(), end="") or 0)
+    ).set_defaults(func=_settings_table)
     add_transcript_commands(sub, settings)
     add_kb_commands(sub, settings, notify)
     add_db_commands(sub, settings)
     add_console_commands(sub, settings)
     return parser
+
+
+def _settings_table(args: argparse.Namespace, settings: Settings) -> int:
+    print(markdown_table(), end="")
+    return 0
 
 
 def _responder(settings: Settings) -> Responder:

@@ -102,11 +102,10 @@ class TerminalChat:
         menu, lang = say.menu, say.lang
         if menu is None:
             return say.text
-        if menu.kind is MenuKind.TOPICS:
+        if menu.kind in (MenuKind.TOPICS, MenuKind.CHOICES):
             lines += [f"  {i}. {title}" for i, (_, title) in enumerate(menu.items, 1)]
-        elif menu.kind is MenuKind.CHOICES:
-            lines += [f"  {i}. {title}" for i, (_, title) in enumerate(menu.items, 1)]
-            lines.append(f"  0. {phrase('none_of_these', lang)}")
+            if menu.kind is MenuKind.CHOICES:
+                lines.append(f"  0. {phrase('none_of_these', lang)}")
         elif menu.kind is MenuKind.LANGUAGES:
             lines.append("  " + " | ".join(f"/language {code}" for code in LANGUAGES))
         elif menu.more is not None:

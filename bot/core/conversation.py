@@ -91,8 +91,6 @@ class ChooseTopic:
     """A topic picked from a list, a "did you mean", a related topic or "more"."""
 
     topic: str
-    # A "did you mean" choice, rather than a topic from a list.
-    clarified: bool = False
     text: str | None = None  # as typed ("2", "more"); None: the topic's title
 
 
@@ -216,8 +214,12 @@ class Say:
     sections: tuple[Section, ...] = ()
     menu: Menu | None = None
     answer: Reply | None = None  # the core's reply behind it, for the log
-    relay: bool = False  # a recruiter's words, shown as theirs
     logged: bool = True  # False after an erasure: nothing more is written about them
+
+    @property
+    def relay(self) -> bool:
+        """A recruiter's words, shown as theirs."""
+        return self.outcome is Outcome.RECRUITER
 
     @property
     def blocks(self) -> tuple[Section, ...]:
@@ -281,13 +283,14 @@ class Conversation:
             case Command():
                 return self._command(state, event)
             case Unsupported(kind=kind, text=text):
-                key = kind.value if kind in (MessageKind.FORWARDED, MessageKind.EDITED) else ""
+                notice = (MessageKind.FORWARDED, MessageKind.EDITED)
+                key = kind.value if kind in notice else "not_text"
                 heard = Heard(
                     f"[edited] {text}" if kind is MessageKind.EDITED else text,
                     state.lang,
                     Outcome.COMMAND,
                 )
-                return _remember(state, heard, (self._say(state, key or "not_text"),))
+                return _remember(state, heard, (self._say(state, key),))
             case ToRecruiter(text=text):
                 heard = Heard(text, state.lang, Outcome.HANDOFF)
                 return _remember(state, heard, (), handoff=HandOff(HandOffKind.ANSWER, text))
@@ -324,7 +327,7 @@ class Conversation:
             case HandedOff():
                 return self._handed_off(state, event)
             case RecruiterSaid(text=text):
-                say = Say(text, state.lang, Outcome.RECRUITER, relay=True)
+                say = Say(text, state.lang, Outcome.RECRUITER)
                 return _remember(state, None, (say,), speaker="recruiter")
         raise TypeError(f"not a conversation event: {event!r}")
 
@@ -348,7 +351,7 @@ class Conversation:
                 return self.step(state, NoneOfThese(text))
             if number <= len(state.choices):
                 chosen = state.choices[number - 1]
-                return self._topic(state, ChooseTopic(chosen, clarified=True, text=text))
+                return self._topic(state, ChooseTopic(chosen, text=text))
         return self._question(state, text)
 
     def _question(self, state: State, text: str) -> tuple[State, Turn]:

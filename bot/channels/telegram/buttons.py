@@ -33,7 +33,7 @@ def event_of(button: Button) -> Event:
     """The conversation event of a pressed button."""
     match button.action:
         case Action.TOPIC | Action.CHOICE:
-            return ChooseTopic(button.value, clarified=button.action is Action.CHOICE)
+            return ChooseTopic(button.value)
         case Action.NONE:
             return NoneOfThese()
         case Action.HUMAN:

@@ -101,9 +101,8 @@ async def on_group_mention(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice, documents, locations, contacts: the bot reads text."""
-    message = update.effective_message
-    assert message is not None
-    await _play(update, context, Unsupported(kind_of(message), describe(message), time.monotonic()))
+    assert update.effective_message is not None
+    await _unsupported(update, context, kind_of(update.effective_message))
 
 
 async def on_forwarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -57,16 +57,15 @@ def unanswered_page(
     responder = knowledge.responder()
     with console.database.reader() as db:
         postings = queries.postings(db)
-        since_visit = [
-            q
-            for q in fallback_questions(db, Period(fresh_since.date(), None), posting or None)
-            if _after(q.at, fresh_since)
-        ]
-        recent = group_questions(since_visit)
+        # One read covers both lists: the period's and what is new since the last visit.
+        period_start = datetime.combine(period.since or today(), time(), UTC)
+        first_day = min(period_start, fresh_since).date()
+        asked = fallback_questions(db, Period(first_day, None), posting or None)
+        recent = group_questions([q for q in asked if _after(q.at, fresh_since)])
         groups = (
             recent
             if since == "last"
-            else group_questions(fallback_questions(db, period, posting or None))
+            else group_questions([q for q in asked if _after(q.at, period_start)])
         )
         unknowns = unstated.by_unknown(unstated_questions(db, period, posting or None))
 
