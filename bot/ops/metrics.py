@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 REGISTRY = CollectorRegistry()
+# process_* (resident memory, CPU, open files), python_gc_* and python_info.
+ProcessCollector(registry=REGISTRY)
+GCCollector(registry=REGISTRY)
+PlatformCollector(registry=REGISTRY)
 
 UPDATES = Counter(
     "hirebot_updates", "Telegram updates received, by type.", ["type"], registry=REGISTRY
+)
+LAST_UPDATE = Gauge(
+    "hirebot_last_update_received_timestamp_seconds",
+    "Unix time of the last Telegram update received (0 before the first).",
+    registry=REGISTRY,
 )
 REPLIES = Counter(
     "hirebot_replies",
@@ -21,6 +39,13 @@ REPLY_LATENCY = Histogram(
     "hirebot_reply_latency_seconds",
     "Time to decide a reply (matching and logging), before sending it.",
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+    registry=REGISTRY,
+)
+SEND_LATENCY = Histogram(
+    "hirebot_send_latency_seconds",
+    "Time for a Bot API call to succeed, rate-limit waits and retries included, by method.",
+    ["method"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
     registry=REGISTRY,
 )
 HANDLER_ERRORS = Counter(

@@ -25,7 +25,13 @@ from bot.core.conversation import Conversation
 from bot.core.dialogue import Responder
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
-from bot.ops.metrics import TELEGRAM_ERRORS, UPDATES, telegram_error_kind
+from bot.ops.metrics import (
+    LAST_UPDATE,
+    SEND_LATENCY,
+    TELEGRAM_ERRORS,
+    UPDATES,
+    telegram_error_kind,
+)
 from bot.settings import Settings
 from bot.store import TranscriptStore
 
@@ -58,7 +64,11 @@ def build_application(
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_base_url)
-        .rate_limiter(ResilientRateLimiter(settings.telegram_max_rate, on_error=_count_error))
+        .rate_limiter(
+            ResilientRateLimiter(
+                settings.telegram_max_rate, on_error=_count_error, on_sent=_time_send
+            )
+        )
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL_SIZE)
     )
@@ -142,10 +152,15 @@ async def _count_update(update: Update, context: object) -> None:
     """Every update, by type, for /metrics."""
     kind = next((t for t in Update.ALL_TYPES if getattr(update, t, None) is not None), "other")
     UPDATES.labels(kind).inc()
+    LAST_UPDATE.set_to_current_time()
 
 
 def _count_error(error: Exception) -> None:
     TELEGRAM_ERRORS.labels(telegram_error_kind(error)).inc()
+
+
+def _time_send(method: str, seconds: float) -> None:
+    SEND_LATENCY.labels(method).observe(seconds)
 
 
 def _commands(lang: str) -> list[BotCommand]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -41,10 +42,12 @@ class ResilientRateLimiter(AIORateLimiter):
         overall_max_rate: float,
         transient_retries: int = TRANSIENT_RETRIES,
         on_error: Callable[[Exception], None] | None = None,
+        on_sent: Callable[[str, float], None] | None = None,
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=RETRY_AFTER_RETRIES)
         self._transient_retries = transient_retries
         self._on_error = on_error
+        self._on_sent = on_sent
 
     async def process_request(
         self,
@@ -67,11 +70,15 @@ class ResilientRateLimiter(AIORateLimiter):
                 raise
 
         backoff = FIRST_BACKOFF_S
+        started = time.perf_counter()
         for attempt in range(self._transient_retries + 1):
             try:
-                return await super().process_request(
+                result = await super().process_request(
                     counted, args, kwargs, endpoint, data, rate_limit_args
                 )
+                if self._on_sent and endpoint != "getUpdates":  # a long poll is not a send
+                    self._on_sent(endpoint, time.perf_counter() - started)
+                return result
             except PERMANENT:
                 raise
             except (RetryAfter, NetworkError) as exc:  # TimedOut is a NetworkError too

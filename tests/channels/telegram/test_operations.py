@@ -34,6 +34,7 @@ async def test_health_readiness_and_metrics_move_when_messages_flow(
         ready = await client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["bot"]["mode"] == "polling"
         assert (await client.get("/nope")).status_code == 404
+        sent_at = time.time()
         before = await metrics(client)
         assert before[("hirebot_build_info", (("version", before_version(before)),))] == 1
 
@@ -54,6 +55,15 @@ async def test_health_readiness_and_metrics_move_when_messages_flow(
     assert delta("hirebot_reply_latency_seconds_count") == 2
     assert delta("hirebot_telegram_errors_total", kind="retry_after") == 1
     assert ("hirebot_store_queue_depth", ()) in after
+    # Both replies timed; the one behind a 429 (retry_after=1) took at least that second.
+    assert delta("hirebot_send_latency_seconds_count", method="sendMessage") == 2
+    assert delta("hirebot_send_latency_seconds_sum", method="sendMessage") >= 1.0
+    assert delta("hirebot_send_latency_seconds_bucket", method="sendMessage", le="0.5") <= 1
+    assert after[("hirebot_last_update_received_timestamp_seconds", ())] >= sent_at
+    # The process and GC series an on-call engineer alerts on.
+    assert after[("process_resident_memory_bytes", ())] > 10 * 2**20
+    assert after[("process_open_fds", ())] > 0
+    assert ("python_gc_objects_uncollectable_total", (("generation", "2"),)) in after
     assert not any("chat" in dict(labels) or "user" in dict(labels) for _, labels in after)
 
 
