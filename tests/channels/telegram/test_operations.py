@@ -43,7 +43,15 @@ async def test_health_readiness_and_metrics_move_when_messages_flow(
         ana.send("is the job remote?")
         ana.send("can you fix my ps5 controller?")
         await fake.wait_for_messages(ana.id, 2, timeout=20)
-        after = await metrics(client)
+        # The fake holds a message before the bot's call returns and is timed: poll for it.
+        send_count = ("hirebot_send_latency_seconds_count", (("method", "sendMessage"),))
+        deadline = asyncio.get_running_loop().time() + 10
+        while True:
+            after = await metrics(client)
+            timed = after.get(send_count, 0.0) - before.get(send_count, 0.0)
+            if timed >= 2 or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.02)
 
     def delta(name: str, **labels: str) -> float:
         key = (name, tuple(sorted(labels.items())))
