@@ -39,8 +39,8 @@ def run(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess
     )
 
 
-def rendered_images(overlay: Path) -> set[str]:
-    done = run("kubectl", "kustomize", overlay, cwd=overlay)
+def rendered_images(kubectl: str, overlay: Path) -> set[str]:
+    done = run(kubectl, "kustomize", overlay, cwd=overlay)
     assert done.returncode == 0, done.stderr
     images = set()
     for obj in yaml.safe_load_all(done.stdout):
@@ -61,13 +61,13 @@ def deploy_copy(tmp_path: Path) -> Path:
     return root
 
 
-def test_pinning_production_names_the_release_tag_and_digest(deploy_copy: Path):
+def test_pinning_production_names_the_release_tag_and_digest(deploy_copy: Path, kubectl: str):
     overlay = deploy_copy / "deploy/k8s/overlays/production"
     before = (overlay / "kustomization.yaml").read_text()
     done = run(sys.executable, PIN, overlay, "--digest", DIGEST, "--tag", "v1.4.2", cwd=deploy_copy)
     assert done.returncode == 0, done.stderr
     # The bot and the snapshot job both run exactly that image.
-    assert rendered_images(overlay) == {f"{REPOSITORY}:v1.4.2@{DIGEST}"}
+    assert rendered_images(kubectl, overlay) == {f"{REPOSITORY}:v1.4.2@{DIGEST}"}
     after = (overlay / "kustomization.yaml").read_text()
     # Only the two lines changed; the comments stay.
     changed = set(before.splitlines()) ^ set(after.splitlines())
@@ -82,11 +82,11 @@ def test_pinning_production_names_the_release_tag_and_digest(deploy_copy: Path):
     assert (overlay / "kustomization.yaml").read_text() == after
 
 
-def test_pinning_staging_names_the_digest_alone(deploy_copy: Path):
+def test_pinning_staging_names_the_digest_alone(deploy_copy: Path, kubectl: str):
     overlay = deploy_copy / "deploy/k8s/overlays/staging"
     done = run(sys.executable, PIN, overlay, "--digest", DIGEST, cwd=deploy_copy)
     assert done.returncode == 0, done.stderr
-    assert rendered_images(overlay) == {f"{REPOSITORY}@{DIGEST}"}
+    assert rendered_images(kubectl, overlay) == {f"{REPOSITORY}@{DIGEST}"}
 
 
 @pytest.mark.parametrize(

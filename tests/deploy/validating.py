@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATE = ROOT / "deploy" / "validate.sh"
+TOOLS = Path(os.environ.get("HIREBOT_DEPLOY_TOOLS", ROOT / "deploy" / ".tools"))
 
 
 def run_validate(root: Path, rendered: Path) -> subprocess.CompletedProcess[str]:
