@@ -1,6 +1,6 @@
 """The image's install steps, run here as deploy/Dockerfile runs them: the lock installs
 with --require-hashes from PyPI (every file matches a hash), it is complete (`pip check`,
-with no dependency resolution of its own), and the installed bot runs."""
+with no dependency resolution of its own), and the installed bot runs with all its files."""
 
 from __future__ import annotations
 
@@ -73,3 +73,10 @@ def test_the_locked_install_is_verified_complete_and_runs(tmp_path: Path):
     )
     assert asked.returncode == 0, asked.stderr
     assert "remote" in asked.stdout.lower()
+
+    # Every file the package holds in git is installed: the console's pages included.
+    where = run(venv / "bin" / "python", "-c", "import bot; print(bot.__file__)", cwd=tmp_path)
+    installed = Path(where.stdout.strip()).parent
+    tracked = run("git", "ls-files", "bot", cwd=ROOT).stdout.split()
+    missing = [f for f in tracked if not (installed.parent / f).is_file()]
+    assert len(tracked) > 100 and not missing, missing
