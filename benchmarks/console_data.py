@@ -4,7 +4,7 @@
 
 Builds PATH (which must not exist) with N messages (default 100,000), about ten per
 conversation, spread over the 90 days ending now. The schema is the bot's own
-(`bot.store.schema.migrate`), so the FTS5 triggers index every message as the bot's
+(`bot.store.migrations.upgrade`), so the FTS5 triggers index every message as the bot's
 writes would. The texts are real: the candidates' questions come from the dev set
 (tests/data/devset.tsv: English, French and Spanish, typos included) and the bot's
 replies from the knowledge base and the bot's own phrases.
@@ -21,7 +21,6 @@ and `scratch(database, messages)` gives the benchmarks a throw-away copy or a ne
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import random
 import shutil
@@ -39,11 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import aiosqlite  # noqa: E402
-
 from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.core.phrases import phrase  # noqa: E402
-from bot.store.schema import migrate  # noqa: E402
+from bot.store.migrations.upgrade import upgrade_now  # noqa: E402
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"
 KNOWLEDGE = ROOT / "knowledge"
@@ -275,7 +272,7 @@ def build(
     if path.exists():
         raise FileExistsError(f"{path} exists; give a new path")
     began = time.perf_counter()
-    asyncio.run(_migrate(path))
+    upgrade_now(path)
     rng = random.Random(seed)
     writer = _Writer(rng, _texts())
     now = now or datetime.now(UTC)
@@ -332,12 +329,6 @@ def scratch(database: Path | None, messages: int) -> Iterator[Path]:
                 f"{path.stat().st_size / 1e6:.0f} MB, built in {built.seconds:.1f} s"
             )
         yield path
-
-
-async def _migrate(path: Path) -> None:
-    async with aiosqlite.connect(path) as db:
-        await db.execute("PRAGMA journal_mode = WAL")
-        await migrate(db)
 
 
 def main() -> None:

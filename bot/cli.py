@@ -146,7 +146,7 @@ async def _chat_logged(responder: Responder, posting: str | None, settings: Sett
     from bot.store.conversation import ConversationLog
 
     slug = responder.knowledge.posting(posting).slug
-    async with TranscriptStore(settings.database, retention_days=settings.retention_days) as store:
+    async with TranscriptStore(settings.database) as store:
         log = ConversationLog(store, "terminal", getpass.getuser(), slug)
         chat = TerminalChat(responder, slug, log)
 

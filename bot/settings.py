@@ -74,9 +74,10 @@ class Settings(BaseSettings):
         ge=1,
         validation_alias="BOT_RETENTION_DAYS",
         description=(
-            "Conversations with no activity for this many days are deleted when the bot "
-            "starts, and by `transcripts purge` (`--days N` overrides it). `/privacy` "
-            "quotes it."
+            "Conversations with no activity for this many days are deleted by the "
+            "Telegram bot's retention job (at start, then every 6 hours) and by "
+            "`transcripts purge` (`--days N` overrides it); opening the database deletes "
+            "nothing. `/privacy` quotes it."
         ),
     )
     log_level: str = Field(

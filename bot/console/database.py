@@ -7,16 +7,12 @@ audit) use a short read-write connection. WAL lets both run beside the bot.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-import aiosqlite
-
-from bot.store.schema import migrate
 from bot.transcripts import queries
 
 BUSY_TIMEOUT_MS = 5000
@@ -31,15 +27,15 @@ class ConsoleDatabase:
 
     def prepare(self) -> None:
         """`prepare_async` for code outside an event loop (the CLI)."""
-        asyncio.run(self.prepare_async())
+        from bot.store.migrations.upgrade import upgrade_now  # Alembic: only when used
+
+        upgrade_now(self.path)
 
     async def prepare_async(self) -> None:
         """Create the file if needed and bring its schema up to date (as the bot does)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        async with aiosqlite.connect(self.path) as db:
-            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await migrate(db)
+        from bot.store.migrations.upgrade import upgrade  # Alembic: only when used
+
+        await upgrade(self.path)
 
     @contextmanager
     def reader(self) -> Iterator[sqlite3.Connection]:

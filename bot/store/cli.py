@@ -1,8 +1,9 @@
-"""`python -m bot db backup DEST | restore SRC`: the transcript database for operators."""
+"""`python -m bot db upgrade | backup DEST | restore SRC`: the transcript database for operators."""
 
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,6 +22,12 @@ def add_commands(
 
     db.set_defaults(func=show_help)
     sub = db.add_subparsers(title="db commands")
+    about = "Create the database or bring its schema to this bot's revision, in place."
+    up = sub.add_parser("upgrade", help=about, description=about)
+    up.add_argument(
+        "--database", type=Path, help=f"default: {settings.database}, from BOT_DATABASE"
+    )
+    up.set_defaults(func=_upgrade)
     for name, help_text, handler in (
         ("backup", "Online, consistent copy to DEST (safe while the bot runs).", _backup),
         ("restore", "Replace the database with the backup SRC (stop the bot first).", _restore),
@@ -31,6 +38,21 @@ def add_commands(
             "--database", type=Path, help=f"default: {settings.database}, from BOT_DATABASE"
         )
         p.set_defaults(func=handler)
+
+
+def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store.migrations.upgrade import SchemaTooNew, upgrade_now  # Alembic: when used
+
+    try:
+        done = upgrade_now(settings.database)
+    except (SchemaTooNew, sqlite3.Error, OSError) as exc:
+        print(f"Upgrade failed: {exc}", file=sys.stderr)
+        return 1
+    if done.before == done.after:
+        print(f"{settings.database} is at revision {done.after}: nothing to do.")
+    else:
+        print(f"Upgraded {settings.database}: revision {done.before or 'none'} -> {done.after}.")
+    return 0
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:

@@ -35,7 +35,6 @@ from bot.store.events import (
     from_json,
     to_json,
 )
-from bot.store.schema import migrate
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +64,6 @@ class TranscriptStore:
         self,
         path: Path,
         *,
-        retention_days: int = 180,
         batch_size: int = BATCH_SIZE,
         batch_window_s: float = BATCH_WINDOW_S,
         buffer_limit: int = BUFFER_LIMIT,
@@ -76,7 +74,6 @@ class TranscriptStore:
         self.path = path
         self.spill_path = path.with_name(path.name + ".spill.jsonl")
         self.rejected_path = path.with_name(path.name + ".rejected.jsonl")
-        self.retention_days = retention_days
         self._batch_size = batch_size
         self._window = batch_window_s
         self._limit = buffer_limit
@@ -109,20 +106,22 @@ class TranscriptStore:
         self._writer = asyncio.create_task(self._write_loop(), name="transcript-writer")
 
     async def _setup(self) -> None:
-        """Connect, migrate, replay the spill file and purge old transcripts."""
+        """Connect, migrate and replay the spill file. Retention is a job of its own
+        (bot.runtime.retention): opening deletes nothing."""
         if self._db is None:
+            # Imported here: Alembic and SQLAlchemy cost 0.25 s that `ask` never needs.
+            from bot.store.migrations.upgrade import upgrade
+
+            await upgrade(self.path)
             db = await self._connect(self.path)
             try:
                 await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                await db.execute("PRAGMA journal_mode = WAL")
                 await db.execute("PRAGMA synchronous = NORMAL")
-                await migrate(db)
             except BaseException:
                 await db.close()
                 raise
             self._db = db
         await self._replay_spill()
-        await self.purge_older_than(self.retention_days)
         self._ready = True
 
     async def close(self) -> None:
@@ -372,13 +371,10 @@ class TranscriptStore:
                 except (ValueError, KeyError, TypeError):
                     # A line cut short by a crash mid-write: everything before it is whole.
                     log.warning("skipping unreadable spill line %d in %s", number, self.spill_path)
-            try:
-                for start in range(0, len(events), self._batch_size):
-                    batch = events[start : start + self._batch_size]
-                    await self._store(batch, self._write_locked)
-            except sqlite3.Error as exc:
-                log.warning("cannot replay %s yet, keeping it: %s", self.spill_path, exc)
-                return
+            # If the database refuses, the file is kept whole and the start is retried.
+            for start in range(0, len(events), self._batch_size):
+                batch = events[start : start + self._batch_size]
+                await self._store(batch, self._write_locked)
             # record() may have spilled more rows while we replayed: keep those.
             with self.spill_path.open("rb") as handle:
                 handle.seek(len(data))

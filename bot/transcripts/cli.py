@@ -39,9 +39,6 @@ from bot.transcripts.stats import compute
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 STATS_DAYS = 30
-# TranscriptStore.open() itself purges at its retention_days: opening it with this
-# many keeps purge and erase from deleting more than they were asked to.
-KEEP_ON_OPEN_DAYS = 36_500
 
 
 def add_commands(
@@ -363,7 +360,7 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _purge_store(path: Path, days: int) -> int:
-    async with TranscriptStore(path, retention_days=KEEP_ON_OPEN_DAYS) as store:
+    async with TranscriptStore(path) as store:
         _require_healthy(store)
         return await store.purge_older_than(days)
 
@@ -398,7 +395,7 @@ def _erase(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _erase_store(path: Path, candidate: str) -> int:
-    async with TranscriptStore(path, retention_days=KEEP_ON_OPEN_DAYS) as store:
+    async with TranscriptStore(path) as store:
         _require_healthy(store)
         return await store.erase_candidate(candidate)
 

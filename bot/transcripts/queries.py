@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
+from bot.store.migrations.revision import schema_revision
 from bot.transcripts.periods import Period
 
 # Schema v2 added messages.lang, which these reads use.
@@ -155,7 +156,7 @@ def connect(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     db.row_factory = sqlite3.Row
     try:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        version = schema_revision(db)
     except sqlite3.DatabaseError:  # "file is not a database"
         db.close()
         raise NotATranscriptDatabase(path, 0) from None

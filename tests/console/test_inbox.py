@@ -27,6 +27,7 @@ from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
 from bot.store.conversation import ConversationLog
+from bot.store.migrations.upgrade import upgrade_now
 from bot.transcripts import queries
 from bot.transcripts.export import write_csv
 from tests.console.inbox_data import NAMES, InboxData, at, build_inbox_data, review
@@ -340,16 +341,12 @@ def test_pages_of_a_filtered_list(db, data: InboxData) -> None:
 
 def test_ties_in_activity_are_ordered_by_id(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
+    upgrade_now(path)
     with closing(sqlite3.connect(path)) as db, db:
-        from bot.store.schema import MIGRATIONS
-
-        for script in MIGRATIONS:
-            db.executescript(script)
         db.executemany(
             "INSERT INTO conversations VALUES (?, 'web:x', 'p', 'open', ?, ?)",
             [(name, at(TODAY, 9), at(TODAY, 9)) for name in ("c", "a", "b")],
         )
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
     with closing(queries.connect(path)) as db:
         first = inbox(db, InboxFilters(page_size=2))
         second = inbox(db, InboxFilters(page_size=2, page=2))

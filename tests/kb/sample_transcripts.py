@@ -79,7 +79,7 @@ async def write_transcripts(
     with monkeypatch.context() as patch:
         patch.setattr(conversation_module, "now", clock)
         # No purge on open: the tests keep conversations past any retention.
-        async with TranscriptStore(path, retention_days=36_500) as store:
+        async with TranscriptStore(path) as store:
             for days_ago, step in script:
                 clock.set(TODAY - timedelta(days=days_ago), 9)
                 step(store, responder)  # type: ignore[operator]

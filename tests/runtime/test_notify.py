@@ -250,7 +250,7 @@ async def test_erasing_a_candidate_erases_their_notifications(
     await kb_notify(settings_for(fake, database, knowledge), "visa", "--send", "--since", "365d")
     assert rows(database, "SELECT count(*) FROM notifications WHERE candidate = 'telegram:2001'")
 
-    async with TranscriptStore(database, retention_days=36_500) as store:
+    async with TranscriptStore(database) as store:
         await store.erase_candidate("telegram:2001")
 
     assert rows(database, "SELECT candidate FROM notifications ORDER BY 1") == [

@@ -32,6 +32,11 @@ def query(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
         return db.execute(sql, params).fetchall()
 
 
+def revision(path: Path) -> str:
+    """The Alembic revision the file is at."""
+    return str(query(path, "SELECT version_num FROM alembic_version")[0][0])
+
+
 def count(path: Path, table: str) -> int:
     return query(path, f"SELECT count(*) FROM {table}")[0][0]
 

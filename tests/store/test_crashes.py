@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import TranscriptStore
-from bot.store.schema import SCHEMA_VERSION
+from bot.store.migrations.upgrade import head
 from tests.conftest import KNOWLEDGE, ROOT
 from tests.store.child import BURST
 from tests.store.conftest import count, query, wait_until
@@ -72,8 +72,8 @@ async def test_sigkill_mid_burst_leaves_a_sound_file_with_every_reported_row(
     async with TranscriptStore(db_path) as store:
         assert store.healthy
         assert store._db is not None
-        async with store._db.execute("PRAGMA user_version") as cursor:
-            assert await cursor.fetchone() == (SCHEMA_VERSION,)
+        async with store._db.execute("SELECT version_num FROM alembic_version") as cursor:
+            assert await cursor.fetchone() == (head(),)
     assert count(db_path, "messages") >= len(seqs)
 
 

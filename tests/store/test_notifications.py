@@ -9,17 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.store import ConversationState, MessageLogged, TranscriptStore
-from bot.store.schema import MIGRATIONS
-from tests.store.conftest import query
+from bot.store.migrations.upgrade import head, upgrade
+from tests.store.conftest import query, revision
 
 AT = "2030-01-01T09:00:00.000+00:00"  # recent enough never to be purged
 
 
-def make_v3_database(path: Path) -> None:
+async def make_v3_database(path: Path) -> None:
+    await upgrade(path, "0003")
     with closing(sqlite3.connect(path)) as db:
-        for script in MIGRATIONS[:3]:
-            db.executescript(script)
-        db.execute("PRAGMA user_version = 3")
         db.execute("INSERT INTO conversations VALUES ('c1', 't:1', 'job', 'open', ?, ?)", (AT, AT))
         db.execute(
             "INSERT INTO messages VALUES "
@@ -39,15 +37,14 @@ def notify(path: Path, candidate: str, topic: str, message: str, at: str = AT) -
 async def test_a_version_3_file_gains_the_notifications_table_and_keeps_its_data(
     db_path: Path,
 ) -> None:
-    make_v3_database(db_path)
+    await make_v3_database(db_path)
     tables = {name for (name,) in query(db_path, "SELECT name FROM sqlite_master")}
     assert "notifications" not in tables
 
     async with TranscriptStore(db_path) as store:
         assert store.healthy
 
-    assert len(MIGRATIONS) >= 4
-    assert query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    assert revision(db_path) == head() >= "0004"
     columns = [row[1] for row in query(db_path, "PRAGMA table_info(notifications)")]
     assert columns == ["candidate", "topic", "message", "sent_at"]
     assert query(db_path, "SELECT id, text FROM messages") == [("m1", "visa?")]

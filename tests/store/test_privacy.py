@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.runtime import retention
 from bot.store import (
     CandidateSeen,
     ConversationState,
@@ -162,15 +163,47 @@ async def test_purge_removes_old_conversations_only(db_path: Path) -> None:
     assert query(db_path, "SELECT key FROM candidates ORDER BY 1") == [("both",), ("new-only",)]
 
 
-async def test_the_retention_period_is_applied_at_start(db_path: Path) -> None:
+async def test_opening_the_store_deletes_nothing(db_path: Path) -> None:
+    async with TranscriptStore(db_path) as store:
+        for event in conversation("a", "c-old", days_ago(4000)):
+            store.record(event)
+    async with TranscriptStore(db_path):
+        pass
+    assert query(db_path, "SELECT id FROM conversations") == [("c-old",)]
+
+
+async def test_the_retention_job_purges_at_start_then_on_schedule(db_path: Path) -> None:
     async with TranscriptStore(db_path) as store:
         for event in conversation("a", "c-old", days_ago(40)) + conversation(
             "b", "c-new", days_ago(1)
         ):
             store.record(event)
-    async with TranscriptStore(db_path, retention_days=180):
-        pass
-    assert count(db_path, "conversations") == 2
-    async with TranscriptStore(db_path, retention_days=30):
-        pass
-    assert query(db_path, "SELECT id FROM conversations") == [("c-new",)]
+        assert await store.flush()
+        job = asyncio.create_task(retention.run(store, days=30, every_s=0.05))
+        try:
+            await wait_until(lambda: count(db_path, "conversations") == 1)
+            assert query(db_path, "SELECT id FROM conversations") == [("c-new",)]
+            # Later rows age out on the next round, with the job still running.
+            for event in conversation("c", "c-later", days_ago(31)):
+                store.record(event)
+            assert await store.flush()
+            await wait_until(lambda: count(db_path, "conversations") == 1)
+            assert not job.done()
+        finally:
+            job.cancel()
+
+
+async def test_the_retention_job_outlives_a_refused_purge(db_path: Path) -> None:
+    store = TranscriptStore(db_path)  # never opened: the purge is refused
+    job = asyncio.create_task(retention.run(store, days=30, every_s=0.01))
+    try:
+        await asyncio.sleep(0.1)
+        assert not job.done()
+        await store.open()
+        for event in conversation("a", "c-old", days_ago(40)):
+            store.record(event)
+        assert await store.flush()
+        await wait_until(lambda: count(db_path, "conversations") == 0)
+    finally:
+        job.cancel()
+        await store.close()

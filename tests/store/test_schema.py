@@ -1,7 +1,11 @@
-"""Versioned migrations upgrade older files in place; WAL and a busy timeout are set."""
+"""Alembic migrations: a file written by v1 upgrades in place with every row kept, new
+files start at the head in WAL mode, a newer file is refused, and several processes
+upgrading one file at once wait for each other."""
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -10,77 +14,114 @@ import pytest
 
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
-from bot.store.schema import MIGRATIONS
-from tests.store.conftest import query
+from bot.store.migrations.revision import schema_revision
+from bot.store.migrations.upgrade import SchemaTooNew, head, upgrade
+from bot.transcripts import queries
+from tests.conftest import run_bot
+from tests.store.conftest import query, revision
 
-AT = "2030-01-01T09:00:00.000+00:00"  # recent enough never to be purged
+# Written by the v1 bot (commit c014014, schema v5): a terminal chat of five questions
+# in three languages, a console admin with a review, a note and audit rows.
+V1_DATABASE = Path(__file__).parents[1] / "data" / "v1-bot.sqlite3"
+TABLES = (
+    "candidates",
+    "conversations",
+    "messages",
+    "feedback",
+    "console_users",
+    "conversation_reviews",
+    "conversation_notes",
+    "audit_log",
+)
 
 
-def make_v1_database(path: Path) -> None:
-    with closing(sqlite3.connect(path)) as db:
-        db.executescript(MIGRATIONS[0])
-        db.execute("PRAGMA user_version = 1")
-        db.execute(
-            "INSERT INTO candidates VALUES ('t:1', 't', '1', 'Ada', 'ada', 'en', ?, ?)", (AT, AT)
-        )
-        db.execute("INSERT INTO conversations VALUES ('c1', 't:1', 'job', 'open', ?, ?)", (AT, AT))
-        db.executemany(
-            "INSERT INTO messages VALUES (?, 'c1', 't:1', ?, ?, 't', ?, '', NULL, NULL, NULL, ?)",
-            [(f"m{i}", i, "in" if i % 2 else "out", f"text {i}", AT) for i in range(1, 5)],
-        )
-        db.execute("INSERT INTO feedback VALUES ('m2', 't:1', 1, ?)", (AT,))
-        db.commit()
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    return {t: query(path, f"SELECT * FROM {t} ORDER BY rowid") for t in TABLES}
 
 
-async def test_a_version_1_file_is_upgraded_in_place_with_its_data(db_path: Path) -> None:
-    make_v1_database(db_path)
-    assert "lang" not in {row[1] for row in query(db_path, "PRAGMA table_info(messages)")}
+@pytest.fixture
+def v1_copy(db_path: Path) -> Path:
+    shutil.copyfile(V1_DATABASE, db_path)
+    return db_path
 
-    async with TranscriptStore(db_path) as store:
+
+async def test_a_file_written_by_v1_is_upgraded_in_place_with_every_row(v1_copy: Path) -> None:
+    before = dump(v1_copy)
+    assert query(v1_copy, "PRAGMA user_version") == [(5,)]
+    assert len(before["messages"]) == 10 and len(before["console_users"]) == 1
+
+    async with TranscriptStore(v1_copy) as store:
         assert store.healthy
-        log = ConversationLog(store, "t", "2", "job")
-        log.incoming("bonjour", lang="fr")
+        ConversationLog(store, "t", "2", "job").incoming("bonjour", lang="fr")
 
-    assert query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
-    assert "lang" in {row[1] for row in query(db_path, "PRAGMA table_info(messages)")}
-    assert query(db_path, "SELECT id, seq, text, lang FROM messages WHERE conversation = 'c1'") == [
-        (f"m{i}", i, f"text {i}", None) for i in range(1, 5)
-    ]
-    assert query(db_path, "SELECT text, lang FROM messages WHERE conversation != 'c1'") == [
-        ("bonjour", "fr")
-    ]
-    assert query(db_path, "SELECT key, display_name FROM candidates ORDER BY key") == [
-        ("t:1", "Ada"),
-        ("t:2", None),
-    ]
-    assert query(db_path, "SELECT * FROM feedback") == [("m2", "t:1", 1, AT)]
-    indexes = {name for (name,) in query(db_path, "SELECT name FROM sqlite_master")}
-    assert {"messages_by_time", "messages_by_outcome", "conversations_by_activity"} <= indexes
+    assert revision(v1_copy) == head()
+    after = dump(v1_copy)
+    assert after["messages"][: len(before["messages"])] == before["messages"]
+    assert after["messages"][-1][6] == "bonjour"
+    for table in TABLES:
+        if table not in ("messages", "candidates", "conversations"):
+            assert after[table] == before[table], table
+    # v6's tables exist and v1's search index still finds v1's messages.
+    tables = {name for (name,) in query(v1_copy, "SELECT name FROM sqlite_master")}
+    assert {"console_visits", "recruiter_replies"} <= tables
+    hits = query(v1_copy, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'remote'")
+    assert hits[0][0] >= 1
+    # The recruiters' tools read it.
+    with closing(queries.connect(v1_copy)) as db:
+        assert schema_revision(db) == int(head())
 
 
-async def test_a_new_file_is_created_at_the_latest_version_in_wal_mode(db_path: Path) -> None:
+async def test_an_upgrade_is_reported_and_the_second_does_nothing(v1_copy: Path) -> None:
+    first = await upgrade(v1_copy)
+    second = await upgrade(v1_copy)
+    assert (first.before, first.after) == ("0005", head())
+    assert (second.before, second.after) == (head(), head())
+
+
+async def test_a_pre_alembic_bot_refuses_an_upgraded_file(v1_copy: Path) -> None:
+    """user_version is past any pre-Alembic version, so an old bot says "newer"."""
+    await upgrade(v1_copy)
+    (version,) = query(v1_copy, "PRAGMA user_version")[0]
+    assert version > 6
+
+
+async def test_a_new_file_is_created_at_the_head_in_wal_mode(db_path: Path) -> None:
     async with TranscriptStore(db_path) as store:
         assert store._db is not None
         async with store._db.execute("PRAGMA busy_timeout") as cursor:
             assert (await cursor.fetchone())[0] > 0
-    assert query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+    assert revision(db_path) == head()
     assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
 
 
-async def test_a_file_from_a_newer_bot_is_refused_and_left_at_its_version(db_path: Path) -> None:
-    make_v1_database(db_path)
-    with closing(sqlite3.connect(db_path)) as db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer"):
-        await TranscriptStore(db_path).open()
-    assert "lang" not in {row[1] for row in query(db_path, "PRAGMA table_info(messages)")}
-    assert query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS) + 1,)]
+@pytest.mark.parametrize("newer", ["alembic", "legacy"])
+async def test_a_file_from_a_newer_bot_is_refused_and_left_as_it_was(
+    v1_copy: Path, newer: str
+) -> None:
+    with closing(sqlite3.connect(v1_copy)) as db, db:
+        if newer == "alembic":
+            db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+            db.execute("INSERT INTO alembic_version VALUES ('9999')")
+        else:
+            db.execute("PRAGMA user_version = 7")
+    before = dump(v1_copy)
+    with pytest.raises(SchemaTooNew, match="newer than this bot"):
+        await TranscriptStore(v1_copy).open()
+    assert dump(v1_copy) == before
+    tables = {name for (name,) in query(v1_copy, "SELECT name FROM sqlite_master")}
+    assert "console_visits" not in tables
+
+
+async def test_a_file_that_is_not_a_database_raises_sqlite_error(db_path: Path) -> None:
+    db_path.write_text("not a database " * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        await upgrade(db_path)
 
 
 async def test_a_conversation_keeps_its_earliest_start_whatever_the_write_order(
     db_path: Path,
 ) -> None:
-    from bot.store import ConversationState, TranscriptStore
+    from bot.store import ConversationState
 
     async with TranscriptStore(db_path) as store:
         # The status change arrives first, as after a spill-file replay.
@@ -92,23 +133,29 @@ async def test_a_conversation_keeps_its_earliest_start_whatever_the_write_order(
     ]
 
 
-async def test_concurrent_migrations_wait_for_each_other(db_path: Path) -> None:
-    """The bot and a console (or two) opening a new file at once: one migrates each step,
-    the others wait for its lock and find the step done."""
-    import asyncio
+async def test_concurrent_upgrades_wait_for_each_other(v1_copy: Path, db_path: Path) -> None:
+    """The bot and consoles opening files at once: one upgrades, the others wait for its
+    lock and find the work done (a new file and the v1 file, four openers each)."""
+    new = db_path.with_name("new.sqlite3")
+    done = await asyncio.gather(*(upgrade(path) for path in (new, v1_copy) for _ in range(4)))
+    assert {d.after for d in done} == {head()}
+    assert sum(d.before is None for d in done[:4]) == 1  # one created it
+    assert sum(d.before == "0005" for d in done[4:]) == 1  # one upgraded it
+    for path in (new, v1_copy):
+        names = [row[0] for row in query(path, "SELECT name FROM sqlite_master")]
+        assert len(names) == len(set(names))  # nothing created twice
+        assert "messages_fts" in names and "recruiter_replies" in names
+        assert query(path, "SELECT count(*) FROM alembic_version") == [(1,)]
 
-    import aiosqlite
 
-    from bot.store.schema import SCHEMA_VERSION, migrate
-
-    async def open_and_migrate() -> int:
-        async with aiosqlite.connect(db_path) as db:
-            await db.execute("PRAGMA busy_timeout = 10000")
-            return await migrate(db)
-
-    found = await asyncio.gather(*(open_and_migrate() for _ in range(4)))
-    assert all(version <= SCHEMA_VERSION for version in found)
-    assert query(db_path, "PRAGMA user_version")[0][0] == SCHEMA_VERSION
-    names = [row[0] for row in query(db_path, "SELECT name FROM sqlite_master")]
-    assert len(names) == len(set(names))  # nothing created twice
-    assert "messages_fts" in names and "audit_log" in names
+def test_the_upgrade_command(v1_copy: Path, tmp_path: Path) -> None:
+    env = {"BOT_DATABASE": str(v1_copy)}
+    first = run_bot("db", "upgrade", env=env)
+    assert first.returncode == 0, first.stderr
+    assert f"revision 0005 -> {head()}" in first.stdout
+    again = run_bot("db", "upgrade", env=env)
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    broken = tmp_path / "notes.sqlite3"
+    broken.write_text("meeting notes " * 200)
+    refused = run_bot("db", "upgrade", "--database", str(broken), env={})
+    assert refused.returncode == 1 and "Upgrade failed: file is not a database" in refused.stderr

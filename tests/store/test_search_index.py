@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
-from bot.store.schema import MIGRATIONS
-from tests.store.conftest import query
+from bot.store.migrations.upgrade import head, upgrade
+from tests.store.conftest import query, revision
 
 
 def matches(db_path: Path, words: str) -> list[str]:
@@ -48,9 +48,8 @@ async def test_index_follows_inserts_and_erasure(db_path: Path) -> None:
 
 
 async def test_index_is_built_for_messages_stored_before_v5(db_path: Path) -> None:
+    await upgrade(db_path, "0004")
     with closing(sqlite3.connect(db_path)) as db:
-        for version, script in enumerate(MIGRATIONS[:4], start=1):
-            db.executescript(f"BEGIN; {script} PRAGMA user_version = {version}; COMMIT;")
         db.execute(
             "INSERT INTO messages (id, conversation, candidate, seq, direction, channel, text,"
             " created_at) VALUES ('m1', 'c1', 'k1', 1, 'in', 'test', 'visa sponsorship?', 'x')"
@@ -58,5 +57,5 @@ async def test_index_is_built_for_messages_stored_before_v5(db_path: Path) -> No
         db.commit()
     async with TranscriptStore(db_path):
         pass
-    assert query(db_path, "PRAGMA user_version")[0][0] == len(MIGRATIONS)
+    assert revision(db_path) == head()
     assert matches(db_path, "visa") == ["visa sponsorship?"]

@@ -25,6 +25,7 @@ from bot.ops.metrics import (
     STORE_WRITE,
 )
 from bot.ops.server import OpsServer, Webhook
+from bot.runtime import retention
 from bot.runtime.reload import KnowledgeReloader, ReloadResult
 from bot.settings import Settings
 from bot.store import TranscriptStore
@@ -45,9 +46,7 @@ class TelegramBot:
 
     def __init__(self, settings: Settings, responder: Responder) -> None:
         self.settings = settings
-        self.store = TranscriptStore(
-            settings.database, retention_days=settings.retention_days, observe=_observe_write
-        )
+        self.store = TranscriptStore(settings.database, observe=_observe_write)
         STORE_QUEUE.set_function(lambda: self.store.pending)
         self.webhook = settings.webhook_url is not None
         self.application: BotApplication = build_application(
@@ -133,6 +132,8 @@ class TelegramBot:
         self._background.append(asyncio.create_task(self.heartbeat.run(), name="heartbeat"))
         self.ops.start()  # liveness answers from now on, readiness once all is up
         await self.store.open()
+        purge = retention.run(self.store, self.settings.retention_days)
+        self._background.append(asyncio.create_task(purge, name="retention"))
         if self.console is not None:  # up even while Telegram is unreachable
             self._console_task = asyncio.create_task(self._serve_console(), name="console")
         await self._initialize(stopping or asyncio.Event())
