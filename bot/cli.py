@@ -18,6 +18,7 @@ from bot.channels.telegram import notify
 from bot.console.cli import add_commands as add_console_commands
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeError, load_knowledge
+from bot.database_location import NotOnPostgreSQL
 from bot.evaluation import evaluate, format_report, read_devset, read_off_topic_sets
 from bot.kb.cli import add_commands as add_kb_commands
 from bot.log_setup import configure_logging
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{exc}\n(the knowledge folder comes from --knowledge or BOT_KNOWLEDGE)",
             file=sys.stderr,
         )
+        return 1
+    except NotOnPostgreSQL as exc:
+        print(f"Error: {exc}.", file=sys.stderr)
         return 1
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.database_location import Location, parse_location
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 # Command-line flags (their argparse `dest`) and the setting each one overrides.
@@ -64,10 +66,15 @@ class Settings(BaseSettings):
             "(`http://127.0.0.1:8081/bot`)."
         ),
     )
-    database: Path = Field(
+    database: Annotated[Location, BeforeValidator(parse_location)] = Field(
         Path("data/bot.sqlite3"),
         validation_alias="BOT_DATABASE",
-        description="The transcript store (SQLite). `--database PATH` overrides it per command.",
+        description=(
+            "The transcript store: a SQLite file, or a PostgreSQL URL "
+            "(`postgresql://user:password@host/db`; the bot's transcript writer and its "
+            "console-reply sender so far, the recruiter tools and console read SQLite only). "
+            "`--database` overrides it per command."
+        ),
     )
     retention_days: int = Field(
         180,

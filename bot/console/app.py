@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator
@@ -30,6 +31,7 @@ from bot.console.web import (
     make_templates,
     render,
 )
+from bot.database_location import sqlite_file
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,12 +43,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = ConsoleDatabase(settings.database)
+        database = ConsoleDatabase(sqlite_file(settings.database, "The recruiter console"))
         await database.prepare_async()
         secret = (
             settings.console_secret.get_secret_value()
             if settings.console_secret
-            else database.secret()
+            # In a thread: inside the bot, a write on this loop would wait for a lock
+            # that the bot's transactions, which need the loop, hold.
+            else await asyncio.to_thread(database.secret)
         )
         app.state.console = Console(
             settings=settings,

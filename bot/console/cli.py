@@ -9,6 +9,7 @@ import sys
 from bot.console import audit, users
 from bot.console.database import ConsoleDatabase
 from bot.console.passwords import WeakPassword
+from bot.database_location import redacted, sqlite_file
 from bot.settings import Settings
 
 
@@ -65,14 +66,14 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
 
     print(
         f"Recruiter console on http://{settings.console_host}:{settings.console_port} "
-        f"(database {settings.database}).",
+        f"(database {redacted(settings.database)}).",
         file=sys.stderr,
     )
     return serve(settings)
 
 
 def _database(settings: Settings) -> ConsoleDatabase:
-    database = ConsoleDatabase(settings.database)
+    database = ConsoleDatabase(sqlite_file(settings.database, "The recruiter console"))
     database.prepare()
     return database
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from bot.database_location import parse_location, redacted
 from bot.settings import Settings
 from bot.transcripts.cli import day_argument
 from bot.transcripts.periods import Period, parse_day
@@ -23,9 +24,9 @@ def transcript_arguments(parser: argparse.ArgumentParser, settings: Settings) ->
     """--database, --since, --knowledge and --posting, with the settings as defaults."""
     parser.add_argument(
         "--database",
-        type=Path,
+        type=parse_location,
         metavar="PATH",
-        help=f"transcript database (default: {settings.database}, from BOT_DATABASE)",
+        help=f"transcript database (default: {redacted(settings.database)}, from BOT_DATABASE)",
     )
     parser.add_argument(
         "--since",
@@ -61,7 +62,7 @@ def friendly(handler: Handler) -> Handler:
             print(f"Error: {exc}", file=sys.stderr)
         except sqlite3.Error as exc:
             print(
-                f"Error: problem with the transcript database {settings.database}: {exc}",
+                f"Error: problem with the transcript database {redacted(settings.database)}: {exc}",
                 file=sys.stderr,
             )
         return 1

@@ -7,8 +7,12 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from bot.database_location import parse_location, redacted, sqlite_file
 from bot.settings import Settings
 from bot.store.backup import BackupError, backup, restore
+
+# PostgreSQL has its operator's backups (CloudNativePG, a managed instance's).
+BACKUPS = "db backup and restore (for PostgreSQL, use its own backups)"
 
 
 def add_commands(
@@ -25,7 +29,9 @@ def add_commands(
     about = "Create the database or bring its schema to this bot's revision, in place."
     up = sub.add_parser("upgrade", help=about, description=about)
     up.add_argument(
-        "--database", type=Path, help=f"default: {settings.database}, from BOT_DATABASE"
+        "--database",
+        type=parse_location,
+        help=f"default: {redacted(settings.database)}, from BOT_DATABASE",
     )
     up.set_defaults(func=_upgrade)
     for name, help_text, handler in (
@@ -35,7 +41,9 @@ def add_commands(
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("path", type=Path, metavar="DEST" if name == "backup" else "SRC")
         p.add_argument(
-            "--database", type=Path, help=f"default: {settings.database}, from BOT_DATABASE"
+            "--database",
+            type=parse_location,
+            help=f"default: {redacted(settings.database)}, from BOT_DATABASE",
         )
         p.set_defaults(func=handler)
 
@@ -48,28 +56,31 @@ def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
     except (SchemaTooNew, sqlite3.Error, OSError) as exc:
         print(f"Upgrade failed: {exc}", file=sys.stderr)
         return 1
+    where = redacted(settings.database)
     if done.before == done.after:
-        print(f"{settings.database} is at revision {done.after}: nothing to do.")
+        print(f"{where} is at revision {done.after}: nothing to do.")
     else:
-        print(f"Upgraded {settings.database}: revision {done.before or 'none'} -> {done.after}.")
+        print(f"Upgraded {where}: revision {done.before or 'none'} -> {done.after}.")
     return 0
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        count = backup(settings.database, args.path)
+        count = backup(sqlite_file(settings.database, BACKUPS), args.path)
     except BackupError as exc:
         print(f"Backup failed: {exc}", file=sys.stderr)
         return 1
-    print(f"Backed up {settings.database} to {args.path}: integrity ok, {count} messages.")
+    print(
+        f"Backed up {redacted(settings.database)} to {args.path}: integrity ok, {count} messages."
+    )
     return 0
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        count = restore(args.path, settings.database)
+        count = restore(args.path, sqlite_file(settings.database, BACKUPS))
     except BackupError as exc:
         print(f"Restore failed: {exc}", file=sys.stderr)
         return 1
-    print(f"Restored {args.path} into {settings.database}: {count} messages.")
+    print(f"Restored {args.path} into {redacted(settings.database)}: {count} messages.")
     return 0

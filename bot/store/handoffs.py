@@ -7,16 +7,18 @@ through the database, so the console may run in its own process.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.knowledge import LANGUAGES
 from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome, Status
+from bot.store.database import READ_ONLY
 from bot.store.events import now
+from bot.store.tables import candidates, recruiter_replies
 
 BUSY_TIMEOUT_MS = 5000
 SENDING = "sending"  # sent_at while the bot sends it: no other process takes it
@@ -128,58 +130,47 @@ class Outgoing:
 
 
 class ReplyOutbox:
-    """The bot's side: take the pending replies, say how each went. Each call opens a
-    short connection in a thread, so the event loop never waits on the file."""
+    """The bot's side: take the pending replies, say how each went, on the bot's own
+    engine (SQLite or PostgreSQL). A claim is one conditional UPDATE, so two bots on
+    one PostgreSQL database never take the same reply."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
 
     async def take(self, limit: int = 20) -> list[Outgoing]:
         """Claim up to `limit` pending replies, oldest first."""
-        return await asyncio.to_thread(self._take, limit)
+        r, k = recruiter_replies, candidates
+        pending = (
+            select(*r.c, k.c.channel, k.c.external_id)
+            .select_from(r.outerjoin(k, k.c.key == r.c.candidate))
+            .where(r.c.sent_at.is_(None))
+            .order_by(r.c.id)
+            .limit(limit)
+        )
+        # A poll that finds nothing takes no write lock (every 2 s, beside the writer).
+        async with self.engine.connect() as reader:
+            await reader.execution_options(**READ_ONLY)
+            if not (await reader.execute(pending)).first():
+                return []
+        taken = []
+        async with self.engine.begin() as db:
+            for row in (await db.execute(pending)).all():
+                claim = (
+                    update(r).where(r.c.id == row.id, r.c.sent_at.is_(None)).values(sent_at=SENDING)
+                )
+                if (await db.execute(claim)).rowcount:
+                    taken.append(Outgoing(RecruiterReply(*row[:8]), row.channel, row.external_id))
+        return taken
 
     async def settle(self, reply_id: int, error: str | None) -> None:
         """Record that the reply was sent, or why not."""
-        await asyncio.to_thread(self._settle, reply_id, error)
+        done = update(recruiter_replies).where(recruiter_replies.c.id == reply_id)
+        async with self.engine.begin() as db:
+            await db.execute(done.values(sent_at=now(), error=error))
 
     async def recover(self) -> int:
         """At start-up: replies a stopped bot had claimed go back to pending (one bot
         sends; a reply it sent just before stopping may go twice)."""
-        return await asyncio.to_thread(self._recover)
-
-    def _recover(self) -> int:
-        with closing(self._connect()) as db, db:
-            return db.execute(
-                "UPDATE recruiter_replies SET sent_at = NULL WHERE sent_at = ?", (SENDING,)
-            ).rowcount
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return db
-
-    def _take(self, limit: int) -> list[Outgoing]:
-        with closing(self._connect()) as db, db:
-            rows = db.execute(
-                """SELECT r.id, r.conversation, r.candidate, r.author, r.text, r.created_at,
-                    r.sent_at, r.error, k.channel, k.external_id
-                FROM recruiter_replies r LEFT JOIN candidates k ON k.key = r.candidate
-                WHERE r.sent_at IS NULL ORDER BY r.id LIMIT ?""",
-                (limit,),
-            ).fetchall()
-            taken = []
-            for r in rows:
-                claimed = db.execute(
-                    "UPDATE recruiter_replies SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
-                    (SENDING, r[0]),
-                ).rowcount
-                if claimed:
-                    taken.append(Outgoing(RecruiterReply(*r[:8]), r[8], r[9]))
-            return taken
-
-    def _settle(self, reply_id: int, error: str | None) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute(
-                "UPDATE recruiter_replies SET sent_at = ?, error = ? WHERE id = ?",
-                (now(), error, reply_id),
-            )
+        claimed = update(recruiter_replies).where(recruiter_replies.c.sent_at == SENDING)
+        async with self.engine.begin() as db:
+            return (await db.execute(claimed.values(sent_at=None))).rowcount

@@ -1,10 +1,10 @@
-"""TranscriptStore: one writer task batches events into SQLite; nothing is lost.
+"""TranscriptStore: one writer task batches events into the database; nothing is lost.
 
 `record()` only appends to an in-memory buffer, so logging never slows or
 breaks a reply. The writer task stores the buffer in batches, one transaction
-each. If SQLite refuses (locked, read-only, disk full), the rows stay in the
-buffer and are retried with back-off; once the buffer is full, new rows go to
-a JSONL spill file beside the database, which the next start replays. A
+each. If the database refuses (locked, read-only, disk full), the rows stay in
+the buffer and are retried with back-off; once the buffer is full, new rows go
+to a JSONL spill file beside the database, which the next start replays. A
 graceful close flushes everything, spilling what the database still refuses.
 A row the database can never take (a constraint refuses it) is set aside in a
 second JSONL file, `<db>.rejected.jsonl`, instead of blocking the rows behind it.
@@ -24,8 +24,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import aiosqlite
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    ProgrammingError,
+    StatementError,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.database_location import Location, is_postgresql, redacted
+from bot.store.database import engine_for
 from bot.store.events import (
     CandidateSeen,
     ConversationState,
@@ -35,58 +47,64 @@ from bot.store.events import (
     from_json,
     to_json,
 )
+from bot.store.tables import (
+    candidates,
+    conversation_notes,
+    conversation_reviews,
+    conversations,
+    feedback,
+    messages,
+    notifications,
+    recruiter_replies,
+)
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 BATCH_WINDOW_S = 0.05
 BUFFER_LIMIT = 20_000
-BUSY_TIMEOUT_MS = 1000
 MAX_BACKOFF_S = 2.0
-# Errors that come from a row itself, not from the database: retrying cannot help.
-ROW_ERRORS = (
-    sqlite3.IntegrityError,
-    sqlite3.ProgrammingError,
-    sqlite3.InterfaceError,
-    sqlite3.DataError,
-    TypeError,
-    ValueError,
-    OverflowError,
-)
-
-Connect = Callable[[Path], Any]
+# The database refuses for now (locked, read-only, disk full, unreachable): retry.
+REFUSALS = (DBAPIError, sqlite3.Error, OSError)
 
 
 class TranscriptStore:
-    """The conversation log in one SQLite file. Open it at start-up, close it at shutdown."""
+    """The conversation log in one database. Open it at start-up, close it at shutdown."""
 
     def __init__(
         self,
-        path: Path,
+        location: Location,
         *,
+        spill_dir: Path | None = None,
         batch_size: int = BATCH_SIZE,
         batch_window_s: float = BATCH_WINDOW_S,
         buffer_limit: int = BUFFER_LIMIT,
-        connect: Connect = aiosqlite.connect,
         observe: Callable[[float, bool], None] | None = None,
     ) -> None:
-        """`observe(seconds, ok)` is told of every batch write, for metrics."""
-        self.path = path
-        self.spill_path = path.with_name(path.name + ".spill.jsonl")
-        self.rejected_path = path.with_name(path.name + ".rejected.jsonl")
+        """`location` is a SQLite file or a PostgreSQL URL. The spill and rejected files
+        go beside a SQLite file, or in `spill_dir` (default data/) for PostgreSQL.
+        `observe(seconds, ok)` is told of every batch write, for metrics."""
+        self.location = location
+        self.name = redacted(location)
+        if is_postgresql(location):
+            folder, stem = spill_dir or Path("data"), "postgresql"
+        else:
+            folder, stem = Path(location).parent, Path(location).name
+        self.spill_path = folder / f"{stem}.spill.jsonl"
+        self.rejected_path = folder / f"{stem}.rejected.jsonl"
         self._batch_size = batch_size
         self._window = batch_window_s
         self._limit = buffer_limit
-        self._connect = connect
+        # Creating it does no I/O; tests hook its events to make the database refuse.
+        self.engine: AsyncEngine = engine_for(location)
         self._observe = observe or (lambda seconds, ok: None)
         self._buffer: deque[Event] = deque()
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()  # set by close(): cuts a back-off short
-        self._db: aiosqlite.Connection | None = None
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
-        self._lock = asyncio.Lock()  # one transaction at a time on the connection
-        self._ready = False
+        self._lock = asyncio.Lock()  # one transaction at a time
+        self._ready = False  # migrated and the spill file replayed
         self.healthy = True  # False while the database refuses writes
         self.written = 0
         self.spilled = 0
@@ -98,29 +116,20 @@ class TranscriptStore:
         """Start the writer. If the database can't be set up yet, the bot still runs:
         rows wait in the buffer and the spill file, and the writer keeps trying."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             await self._setup()
-        except (sqlite3.Error, OSError) as exc:
+        except REFUSALS as exc:
             log.error("transcript store unavailable, will retry: %s", exc)
             self.healthy = False
         self._writer = asyncio.create_task(self._write_loop(), name="transcript-writer")
 
     async def _setup(self) -> None:
-        """Connect, migrate and replay the spill file. Retention is a job of its own
+        """Migrate and replay the spill file. Retention is a job of its own
         (bot.runtime.retention): opening deletes nothing."""
-        if self._db is None:
-            # Imported here: Alembic and SQLAlchemy cost 0.25 s that `ask` never needs.
-            from bot.store.migrations.upgrade import upgrade
+        # Imported here: Alembic costs 0.1 s that `ask` never needs.
+        from bot.store.migrations.upgrade import upgrade
 
-            await upgrade(self.path)
-            db = await self._connect(self.path)
-            try:
-                await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                await db.execute("PRAGMA synchronous = NORMAL")
-            except BaseException:
-                await db.close()
-                raise
-            self._db = db
+        self.spill_path.parent.mkdir(parents=True, exist_ok=True)
+        await upgrade(self.location)
         await self._replay_spill()
         self._ready = True
 
@@ -134,9 +143,7 @@ class TranscriptStore:
         if self._buffer:
             self._spill(list(self._buffer))
             self._buffer.clear()
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self.engine.dispose()
 
     async def __aenter__(self) -> TranscriptStore:
         await self.open()
@@ -186,12 +193,11 @@ class TranscriptStore:
                 batch = [self._buffer[i] for i in range(min(self._batch_size, len(self._buffer)))]
                 try:
                     if not self._ready:
-                        self.path.parent.mkdir(parents=True, exist_ok=True)
                         await self._setup()
                     started = time.perf_counter()
                     stored = await self._store(batch, self._write)
                     self._observe(time.perf_counter() - started, True)
-                except (sqlite3.Error, OSError) as exc:
+                except REFUSALS as exc:
                     self._observe(0.0, False)
                     if self.healthy:
                         log.warning("transcript store refuses writes, retrying: %s", exc)
@@ -223,13 +229,16 @@ class TranscriptStore:
         try:
             await write(batch)
             return len(batch)
-        except ROW_ERRORS:
-            pass  # find the culprit: one row at a time
-        stored = 0
+        except Exception as exc:
+            if not _row_error(exc):
+                raise
+        stored = 0  # find the culprit: one row at a time
         for event in batch:
             try:
                 await write([event])
-            except ROW_ERRORS as exc:
+            except Exception as exc:
+                if not _row_error(exc):
+                    raise
                 log.error(
                     "transcript row refused for good, set aside in %s: %s %s",
                     self.rejected_path,
@@ -248,91 +257,11 @@ class TranscriptStore:
             await self._write_locked(batch)
 
     async def _write_locked(self, batch: list[Event]) -> None:
-        db = self._require_db()
-        candidates, states, messages, feedback = [], [], [], []
+        rows: dict[type[Any], list[Any]] = {}
         for event in batch:
-            if isinstance(event, MessageLogged):
-                messages.append(event)
-            elif isinstance(event, CandidateSeen):
-                candidates.append(event)
-            elif isinstance(event, ConversationState):
-                states.append(event)
-            elif isinstance(event, FeedbackGiven):
-                feedback.append(event)
-        try:
-            await db.execute("BEGIN IMMEDIATE")
-            await db.executemany(
-                """INSERT INTO candidates VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET
-                    display_name = coalesce(excluded.display_name, display_name),
-                    username = coalesce(excluded.username, username),
-                    language = coalesce(excluded.language, language),
-                    last_seen_at = max(last_seen_at, excluded.last_seen_at)""",
-                [
-                    (
-                        e.candidate,
-                        e.channel,
-                        e.external_id,
-                        e.display_name,
-                        e.username,
-                        e.language,
-                        e.at,
-                        e.at,
-                    )
-                    for e in candidates
-                ],
-            )
-            # A status or vote replayed from the spill file may be older than the stored
-            # one: the latest wins, by time (ties go to the later write).
-            await db.executemany(
-                """INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET
-                    status = CASE WHEN excluded.last_activity_at >= last_activity_at
-                        THEN excluded.status ELSE status END,
-                    started_at = min(started_at, excluded.started_at),
-                    last_activity_at = max(last_activity_at, excluded.last_activity_at)""",
-                [(e.conversation, e.candidate, e.posting, e.status, e.at, e.at) for e in states],
-            )
-            await db.executemany(
-                """INSERT OR IGNORE INTO messages
-                (id, conversation, candidate, seq, direction, channel, text, topics, outcome,
-                 confidence, latency_ms, created_at, lang)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    (
-                        e.message,
-                        e.conversation,
-                        e.candidate,
-                        e.seq,
-                        e.direction,
-                        e.channel,
-                        e.text,
-                        ",".join(e.topics),
-                        e.outcome,
-                        e.confidence,
-                        e.latency_ms,
-                        e.at,
-                        e.lang,
-                    )
-                    for e in messages
-                ],
-            )
-            await db.executemany(
-                """UPDATE conversations SET last_activity_at = max(last_activity_at, ?)
-                WHERE id = ?""",
-                [(e.at, e.conversation) for e in messages],
-            )
-            await db.executemany(
-                """INSERT INTO feedback VALUES (?, ?, ?, ?)
-                ON CONFLICT (message) DO UPDATE SET helpful = excluded.helpful, at = excluded.at
-                WHERE excluded.at >= at""",
-                [(e.message, e.candidate, int(e.helpful), e.at) for e in feedback],
-            )
-            await db.commit()
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                await db.rollback()
-            raise
+            rows.setdefault(type(event), []).append(event)
+        async with self.engine.begin() as db:
+            await _write_rows(db, rows)
 
     # -- the spill file -----------------------------------------------------------------
 
@@ -356,6 +285,9 @@ class TranscriptStore:
         return len(events)
 
     async def _replay_spill(self) -> None:
+        """Store the spill file's rows and remove them from it; raises (keeping the file
+        whole, so that the start is retried) if the database refuses. Replayed rows are
+        never stored twice: their ids are the caller's."""
         if not self.spill_path.exists():
             return
         # The lock keeps erase_candidate from rewriting the file under the replay.
@@ -371,7 +303,6 @@ class TranscriptStore:
                 except (ValueError, KeyError, TypeError):
                     # A line cut short by a crash mid-write: everything before it is whole.
                     log.warning("skipping unreadable spill line %d in %s", number, self.spill_path)
-            # If the database refuses, the file is kept whole and the start is retried.
             for start in range(0, len(events), self._batch_size):
                 batch = events[start : start + self._batch_size]
                 await self._store(batch, self._write_locked)
@@ -390,7 +321,8 @@ class TranscriptStore:
     async def erase_candidate(self, candidate: str) -> int:
         """Delete every row about `candidate`: buffered, spilled and rejected ones included."""
         self._buffer = deque(e for e in self._buffer if e.candidate != candidate)
-        db = self._require_db()
+        self._require_ready()
+        theirs = select(conversations.c.id).where(conversations.c.candidate == candidate)
         removed = 0
         async with self._lock:  # not while a replay reads the spill file
             for path in (self.spill_path, self.rejected_path):
@@ -401,61 +333,177 @@ class TranscriptStore:
                         if _spilled_candidate(line) != candidate
                     ]
                     _replace(path, "".join(f"{line}\n" for line in kept).encode("utf-8"))
-            for table in ("conversation_notes", "conversation_reviews", "recruiter_replies"):
-                cursor = await db.execute(
-                    f"DELETE FROM {table} WHERE conversation IN "
-                    "(SELECT id FROM conversations WHERE candidate = ?)",
-                    (candidate,),
-                )
-                removed += cursor.rowcount
-            for table, column in (
-                ("notifications", "candidate"),
-                ("feedback", "candidate"),
-                ("messages", "candidate"),
-                ("conversations", "candidate"),
-                ("candidates", "key"),
-            ):
-                cursor = await db.execute(f"DELETE FROM {table} WHERE {column} = ?", (candidate,))
-                removed += cursor.rowcount
-            await db.commit()
+            async with self.engine.begin() as db:
+                for table in (conversation_notes, conversation_reviews, recruiter_replies):
+                    removed += await _delete(db, table, table.c.conversation.in_(theirs))
+                for table, column in (
+                    (notifications, notifications.c.candidate),
+                    (feedback, feedback.c.candidate),
+                    (messages, messages.c.candidate),
+                    (conversations, conversations.c.candidate),
+                    (candidates, candidates.c.key),
+                ):
+                    removed += await _delete(db, table, column == candidate)
         return removed
 
     async def purge_older_than(self, days: int) -> int:
         """Delete conversations whose last activity is older than `days`; returns how many."""
+        self._require_ready()
         cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="milliseconds")
-        db = self._require_db()
-        old = "SELECT id FROM conversations WHERE last_activity_at < ?"
-        async with self._lock:
-            await db.execute(
-                f"DELETE FROM feedback WHERE message IN "
-                f"(SELECT id FROM messages WHERE conversation IN ({old}))",
-                (cutoff,),
-            )
-            await db.execute(
-                f"DELETE FROM notifications WHERE message IN "
-                f"(SELECT id FROM messages WHERE conversation IN ({old}))",
-                (cutoff,),
-            )
-            for table in ("conversation_notes", "conversation_reviews", "recruiter_replies"):
-                await db.execute(f"DELETE FROM {table} WHERE conversation IN ({old})", (cutoff,))
-            await db.execute(f"DELETE FROM messages WHERE conversation IN ({old})", (cutoff,))
-            cursor = await db.execute(
-                "DELETE FROM conversations WHERE last_activity_at < ?", (cutoff,)
-            )
-            for table, column in (("notifications", "candidate"), ("candidates", "key")):
-                await db.execute(
-                    f"DELETE FROM {table} WHERE {column} NOT IN "
-                    "(SELECT candidate FROM conversations)"
-                )
-            await db.commit()
-        if cursor.rowcount:
-            log.info("purged %d conversations older than %d days", cursor.rowcount, days)
-        return cursor.rowcount
+        old = select(conversations.c.id).where(conversations.c.last_activity_at < cutoff)
+        old_messages = select(messages.c.id).where(messages.c.conversation.in_(old))
+        async with self._lock, self.engine.begin() as db:
+            await _delete(db, feedback, feedback.c.message.in_(old_messages))
+            await _delete(db, notifications, notifications.c.message.in_(old_messages))
+            for table in (conversation_notes, conversation_reviews, recruiter_replies):
+                await _delete(db, table, table.c.conversation.in_(old))
+            await _delete(db, messages, messages.c.conversation.in_(old))
+            purged = await _delete(db, conversations, conversations.c.last_activity_at < cutoff)
+            active = select(conversations.c.candidate)
+            await _delete(db, notifications, notifications.c.candidate.not_in(active))
+            await _delete(db, candidates, candidates.c.key.not_in(active))
+        if purged:
+            log.info("purged %d conversations older than %d days", purged, days)
+        return purged
 
-    def _require_db(self) -> aiosqlite.Connection:
-        if self._db is None:
+    def _require_ready(self) -> None:
+        if not self._ready:
             raise RuntimeError("the transcript store is not open")
-        return self._db
+
+
+async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> None:
+    """One batch's rows, in one transaction. Replayed rows may be older than stored ones:
+    the latest status, vote and activity win, by time (ties go to the later write)."""
+    if seen := rows.get(CandidateSeen):
+        insert = _insert(db, candidates)
+        new = insert.excluded
+        await db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[candidates.c.key],
+                set_={
+                    "display_name": func.coalesce(new.display_name, candidates.c.display_name),
+                    "username": func.coalesce(new.username, candidates.c.username),
+                    "language": func.coalesce(new.language, candidates.c.language),
+                    "last_seen_at": _later(candidates.c.last_seen_at, new.last_seen_at),
+                },
+            ),
+            [
+                {
+                    "key": e.candidate,
+                    "channel": e.channel,
+                    "external_id": e.external_id,
+                    "display_name": e.display_name,
+                    "username": e.username,
+                    "language": e.language,
+                    "first_seen_at": e.at,
+                    "last_seen_at": e.at,
+                }
+                for e in seen
+            ],
+        )
+    if states := rows.get(ConversationState):
+        insert = _insert(db, conversations)
+        new = insert.excluded
+        stored = conversations.c
+        await db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[stored.id],
+                set_={
+                    "status": case(
+                        (new.last_activity_at >= stored.last_activity_at, new.status),
+                        else_=stored.status,
+                    ),
+                    "started_at": _earlier(stored.started_at, new.started_at),
+                    "last_activity_at": _later(stored.last_activity_at, new.last_activity_at),
+                },
+            ),
+            [
+                {
+                    "id": e.conversation,
+                    "candidate": e.candidate,
+                    "posting": e.posting,
+                    "status": e.status,
+                    "started_at": e.at,
+                    "last_activity_at": e.at,
+                }
+                for e in states
+            ],
+        )
+    if logged := rows.get(MessageLogged):
+        await db.execute(
+            _insert(db, messages).on_conflict_do_nothing(index_elements=[messages.c.id]),
+            [
+                {
+                    "id": e.message,
+                    "conversation": e.conversation,
+                    "candidate": e.candidate,
+                    "seq": e.seq,
+                    "direction": e.direction,
+                    "channel": e.channel,
+                    "text": e.text,
+                    "topics": ",".join(e.topics),
+                    "outcome": e.outcome,
+                    "confidence": e.confidence,
+                    "latency_ms": e.latency_ms,
+                    "created_at": e.at,
+                    "lang": e.lang,
+                }
+                for e in logged
+            ],
+        )
+        await db.execute(
+            update(conversations)
+            .where(conversations.c.id == bindparam("conversation_id"))
+            .values(last_activity_at=_later(conversations.c.last_activity_at, bindparam("at"))),
+            [{"conversation_id": e.conversation, "at": e.at} for e in logged],
+        )
+    if votes := rows.get(FeedbackGiven):
+        insert = _insert(db, feedback)
+        new = insert.excluded
+        await db.execute(
+            insert.on_conflict_do_update(
+                index_elements=[feedback.c.message],
+                set_={"helpful": new.helpful, "at": new.at},
+                where=new.at >= feedback.c.at,
+            ),
+            [
+                {
+                    "message": e.message,
+                    "candidate": e.candidate,
+                    "helpful": int(e.helpful),
+                    "at": e.at,
+                }
+                for e in votes
+            ],
+        )
+
+
+def _insert(db: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """INSERT with ON CONFLICT, which both dialects spell the same way."""
+    return sqlite.insert(table) if db.dialect.name == "sqlite" else postgresql.insert(table)
+
+
+def _later(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+    return case((a >= b, a), else_=b)
+
+
+def _earlier(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+    return case((a <= b, a), else_=b)
+
+
+async def _delete(db: AsyncConnection, table: Table, where: ColumnElement[bool]) -> int:
+    result = await db.execute(delete(table).where(where))
+    return result.rowcount
+
+
+def _row_error(exc: BaseException) -> bool:
+    """An error that comes from a row itself (a constraint, a value the driver can't
+    take), not from the database refusing for now."""
+    if isinstance(exc, IntegrityError | ProgrammingError | InterfaceError | DataError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return False  # OperationalError and the like: the database, not the row
+    return isinstance(exc, StatementError | TypeError | ValueError | OverflowError)
 
 
 def _last_byte(handle: BinaryIO) -> bytes:

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from bot.database_location import Location, parse_location, redacted
 from bot.settings import Settings
 from bot.store import TranscriptStore
 from bot.transcripts import queries
@@ -53,9 +54,9 @@ def add_commands(
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
         "--database",
-        type=Path,
+        type=parse_location,
         metavar="PATH",
-        help=f"transcript database (default: {settings.database}, from BOT_DATABASE)",
+        help=f"transcript database (default: {redacted(settings.database)}, from BOT_DATABASE)",
     )
     period = argparse.ArgumentParser(add_help=False)
     period.add_argument(
@@ -167,7 +168,7 @@ def _friendly(handler: Handler) -> Handler:
         except TranscriptsError as exc:
             _error(str(exc))
         except sqlite3.Error as exc:
-            _error(f"Problem with the transcript database {settings.database}: {exc}")
+            _error(f"Problem with the transcript database {redacted(settings.database)}: {exc}")
         return 1
 
     return run
@@ -281,7 +282,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         total = min(total, args.limit) if args.limit else total
         items: Iterable[Transcript] = queries.transcripts(db, filters, args.limit)
         if args.pseudonymize:
-            items = map(Pseudonymizer(salt(db, settings.database)).apply, items)
+            items = map(Pseudonymizer(salt(db, Path(settings.database))).apply, items)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
         write = _writer(
             args.format,
@@ -359,7 +360,7 @@ def _purge(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _purge_store(path: Path, days: int) -> int:
+async def _purge_store(path: Location, days: int) -> int:
     async with TranscriptStore(path) as store:
         _require_healthy(store)
         return await store.purge_older_than(days)
@@ -394,7 +395,7 @@ def _erase(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _erase_store(path: Path, candidate: str) -> int:
+async def _erase_store(path: Location, candidate: str) -> int:
     async with TranscriptStore(path) as store:
         _require_healthy(store)
         return await store.erase_candidate(candidate)
@@ -403,6 +404,6 @@ async def _erase_store(path: Path, candidate: str) -> int:
 def _require_healthy(store: TranscriptStore) -> None:
     if not store.healthy:
         raise TranscriptsError(
-            f"{store.path} cannot be written to right now (is the disk full or the file "
+            f"{store.name} cannot be written to right now (is the disk full or the file "
             "read-only?). Nothing was deleted; try again."
         )

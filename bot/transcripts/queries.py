@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
+from bot.database_location import Location, sqlite_file
 from bot.store.migrations.revision import schema_revision
 from bot.transcripts.periods import Period
 
@@ -149,8 +150,10 @@ class AskedQuestion:
     conversation: str
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open the transcript database read-only; TranscriptsError if it is not one."""
+def connect(location: Location) -> sqlite3.Connection:
+    """Open the transcript database read-only; TranscriptsError if it is not one,
+    NotOnPostgreSQL if it is a PostgreSQL server."""
+    path = sqlite_file(location, "Reading transcripts (recruiter tools, reports, kb)")
     if not path.is_file():
         raise DatabaseNotFound(path)
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)

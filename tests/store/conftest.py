@@ -1,5 +1,6 @@
-"""Shared helpers for the transcript store tests: a real SQLite file in tmp_path,
-reading it back with plain sqlite3, and a connection double that fails on demand."""
+"""Shared helpers for the transcript store tests: a real SQLite file in tmp_path or a
+real PostgreSQL database, read back from outside the store, and faults that make the
+store's database refuse on demand."""
 
 from __future__ import annotations
 
@@ -12,10 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
 import pytest
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.util import await_only
 
+from bot.database_location import Location, is_postgresql
 from bot.store import TranscriptStore
+from tests.conftest import postgresql_query
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
 DISK_FULL = "database or disk is full"
@@ -23,22 +28,37 @@ DISK_FULL = "database or disk is full"
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
+    """A SQLite file, for what only SQLite does (PRAGMAs, its locks, a killed writer)."""
     return tmp_path / "bot.sqlite3"
 
 
-def query(path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Read the database file from outside the store, like a recruiter report would."""
-    with closing(sqlite3.connect(path)) as db:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Location:
+    """The store's database on each backend: a SQLite file, or a new database on the
+    tests' own PostgreSQL server (its spill files go to tmp_path/data)."""
+    if request.param == "sqlite":
+        return tmp_path / "bot.sqlite3"
+    monkeypatch.chdir(tmp_path)
+    return str(request.getfixturevalue("postgresql_database"))
+
+
+def query(location: Location, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Read the database from outside the store, like a recruiter report would."""
+    if is_postgresql(location):
+        return postgresql_query(str(location), sql, *params)
+    with closing(sqlite3.connect(location)) as db, db:  # commits a write
         return db.execute(sql, params).fetchall()
 
 
-def revision(path: Path) -> str:
-    """The Alembic revision the file is at."""
-    return str(query(path, "SELECT version_num FROM alembic_version")[0][0])
+def revision(location: Location) -> str:
+    """The Alembic revision the database is at."""
+    return str(query(location, "SELECT version_num FROM alembic_version")[0][0])
 
 
-def count(path: Path, table: str) -> int:
-    return query(path, f"SELECT count(*) FROM {table}")[0][0]
+def count(location: Location, table: str) -> int:
+    return int(query(location, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def spill_lines(store: TranscriptStore) -> list[str]:
@@ -58,53 +78,27 @@ async def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> 
 
 @dataclass
 class Faults:
-    """What a FaultyConnection does right now; tests flip these mid-run."""
+    """What the store's database does right now; tests flip these mid-run. Attached to a
+    store's real engine: SQL, transactions and the file are real, only the refusal is
+    made up."""
 
     disk_full: bool = False  # statements that write raise "database or disk is full"
-    hold_writes: bool = False  # executemany waits until `release` is set
+    hold_writes: bool = False  # a write waits until `release` is set
     entered: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
+    def attach(self, store: TranscriptStore) -> TranscriptStore:
+        @event.listens_for(store.engine.sync_engine, "before_cursor_execute")
+        def _check(conn: Any, cursor: Any, sql: str, *rest: Any) -> None:
+            if not sql.lstrip().upper().startswith(WRITES):
+                return
+            if self.hold_writes:
+                self.entered.set()
+                await_only(self.release.wait())  # inside SQLAlchemy's greenlet
+            if self.disk_full:  # as SQLAlchemy reports any driver's refusal
+                raise OperationalError(sql, None, Exception(DISK_FULL))
 
-class FaultyConnection:
-    """A real aiosqlite connection whose writes fail or stall when told to.
-
-    Only the connection is a double: SQL, transactions and the file are real.
-    """
-
-    def __init__(self, db: aiosqlite.Connection, faults: Faults) -> None:
-        self._db = db
-        self._faults = faults
-
-    def _check(self, sql: str) -> None:
-        if self._faults.disk_full and sql.lstrip().upper().startswith(WRITES):
-            raise sqlite3.OperationalError(DISK_FULL)
-
-    def execute(self, sql: str, parameters: Any = None) -> Any:
-        self._check(sql)
-        return self._db.execute(sql, parameters)
-
-    async def executemany(self, sql: str, parameters: Any) -> Any:
-        if self._faults.hold_writes:
-            self._faults.entered.set()
-            await self._faults.release.wait()
-        self._check(sql)
-        return await self._db.executemany(sql, parameters)
-
-    async def executescript(self, script: str) -> Any:
-        if self._faults.disk_full:
-            raise sqlite3.OperationalError(DISK_FULL)
-        return await self._db.executescript(script)
-
-    def __getattr__(self, name: str) -> Any:  # commit, rollback, close
-        return getattr(self._db, name)
-
-
-def faulty_connect(faults: Faults) -> Callable[[Path], Any]:
-    async def connect(path: Path) -> FaultyConnection:
-        return FaultyConnection(await aiosqlite.connect(path), faults)
-
-    return connect
+        return store
 
 
 @pytest.fixture

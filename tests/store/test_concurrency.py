@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
+from bot.database_location import Location, is_postgresql
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
 from tests.store.conftest import count, query
@@ -13,9 +13,9 @@ CONVERSATIONS = 200
 MESSAGES = 10
 
 
-async def test_concurrent_conversations_are_stored_whole_and_in_order(db_path: Path) -> None:
+async def test_concurrent_conversations_are_stored_whole_and_in_order(database: Location) -> None:
     # A small batch splits the 2400 rows over many transactions.
-    store = TranscriptStore(db_path, batch_size=50, batch_window_s=0.005)
+    store = TranscriptStore(database, batch_size=50, batch_window_s=0.005)
     await store.open()
 
     async def converse(user: int) -> str:
@@ -33,14 +33,17 @@ async def test_concurrent_conversations_are_stored_whole_and_in_order(db_path: P
 
     assert store.written == CONVERSATIONS * (MESSAGES + 2)  # + candidate and conversation
     assert store.spilled == 0 and not store.spill_path.exists()
-    assert count(db_path, "messages") == CONVERSATIONS * MESSAGES
-    assert count(db_path, "candidates") == CONVERSATIONS
-    assert count(db_path, "conversations") == CONVERSATIONS
+    assert count(database, "messages") == CONVERSATIONS * MESSAGES
+    assert count(database, "candidates") == CONVERSATIONS
+    assert count(database, "conversations") == CONVERSATIONS
+    # The order the writer stored them in: rows are never updated, so PostgreSQL's
+    # physical order is that too.
+    stored_order = "ctid" if is_postgresql(database) else "rowid"
     for user, conversation in enumerate(ids):
         rows = query(
-            db_path,
+            database,
             "SELECT seq, direction, text, candidate FROM messages WHERE conversation = ?"
-            " ORDER BY rowid",  # the order the writer stored them in
+            f" ORDER BY {stored_order}",
             conversation,
         )
         assert [seq for seq, *_ in rows] == list(range(1, MESSAGES + 1))

@@ -71,9 +71,7 @@ async def test_sigkill_mid_burst_leaves_a_sound_file_with_every_reported_row(
     assert len(seqs) >= written - 2
     async with TranscriptStore(db_path) as store:
         assert store.healthy
-        assert store._db is not None
-        async with store._db.execute("SELECT version_num FROM alembic_version") as cursor:
-            assert await cursor.fetchone() == (head(),)
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(head(),)]
     assert count(db_path, "messages") >= len(seqs)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from bot.database_location import Location
 from bot.runtime import retention
 from bot.store import (
     CandidateSeen,
@@ -15,32 +16,32 @@ from bot.store import (
     TranscriptStore,
 )
 from bot.store.conversation import ConversationLog
-from tests.store.conftest import Faults, count, faulty_connect, query, spill_lines, wait_until
+from tests.store.conftest import Faults, count, query, spill_lines, wait_until
 
 TABLES = {"candidates": "key", "conversations": "candidate", "messages": "candidate"}
 
 
-def rows_of(db_path: Path, candidate: str) -> dict[str, int]:
+def rows_of(database: Location, candidate: str) -> dict[str, int]:
     found = {
-        table: query(db_path, f"SELECT count(*) FROM {table} WHERE {column} = ?", candidate)[0][0]
+        table: query(database, f"SELECT count(*) FROM {table} WHERE {column} = ?", candidate)[0][0]
         for table, column in TABLES.items()
     }
     found["feedback"] = query(
-        db_path, "SELECT count(*) FROM feedback WHERE candidate = ?", candidate
+        database, "SELECT count(*) FROM feedback WHERE candidate = ?", candidate
     )[0][0]
     return found
 
 
-async def test_erase_reaches_stored_buffered_and_spilled_rows(db_path: Path) -> None:
+async def test_erase_reaches_stored_buffered_and_spilled_rows(database: Location) -> None:
     # The writer only writes when asked, and the buffer holds 20 rows: the rest spill.
-    store = TranscriptStore(db_path, batch_size=10_000, batch_window_s=3600, buffer_limit=20)
+    store = TranscriptStore(database, batch_size=10_000, batch_window_s=3600, buffer_limit=20)
     await store.open()
     ada = ConversationLog(store, "test", "ada", "posting")
     bob = ConversationLog(store, "test", "bob", "posting")
     for log in (ada, bob):
         log.feedback(log.outgoing("stored", "answer"), helpful=True)
     assert await asyncio.wait_for(store.flush(), timeout=10)
-    assert rows_of(db_path, ada.candidate) == {
+    assert rows_of(database, ada.candidate) == {
         "candidates": 1,
         "conversations": 1,
         "messages": 1,
@@ -58,12 +59,12 @@ async def test_erase_reaches_stored_buffered_and_spilled_rows(db_path: Path) -> 
     assert store.pending == 10
     assert spill_lines(store) and not any(ada.candidate in line for line in spill_lines(store))
     await store.close()
-    async with TranscriptStore(db_path):  # replays what bob spilled
+    async with TranscriptStore(database):  # replays what bob spilled
         pass
-    assert rows_of(db_path, ada.candidate) == dict.fromkeys(
+    assert rows_of(database, ada.candidate) == dict.fromkeys(
         ("candidates", "conversations", "messages", "feedback"), 0
     )
-    assert rows_of(db_path, bob.candidate) == {
+    assert rows_of(database, bob.candidate) == {
         "candidates": 1,
         "conversations": 1,
         "messages": 21,
@@ -72,11 +73,9 @@ async def test_erase_reaches_stored_buffered_and_spilled_rows(db_path: Path) -> 
 
 
 async def test_erase_while_a_batch_is_being_written_loses_no_one_else(
-    db_path: Path, faults: Faults
+    database: Location, faults: Faults
 ) -> None:
-    store = TranscriptStore(
-        db_path, batch_size=10, batch_window_s=0.01, connect=faulty_connect(faults)
-    )
+    store = faults.attach(TranscriptStore(database, batch_size=10, batch_window_s=0.01))
     await store.open()
     faults.hold_writes = True  # the writer will stop inside its next transaction
     ada = ConversationLog(store, "test", "ada", "posting")
@@ -95,12 +94,12 @@ async def test_erase_while_a_batch_is_being_written_loses_no_one_else(
     await erase
     await store.close()
 
-    assert rows_of(db_path, ada.candidate) == dict.fromkeys(
+    assert rows_of(database, ada.candidate) == dict.fromkeys(
         ("candidates", "conversations", "messages", "feedback"), 0
     )
-    texts = [t for (t,) in query(db_path, "SELECT text FROM messages ORDER BY seq")]
+    texts = [t for (t,) in query(database, "SELECT text FROM messages ORDER BY seq")]
     assert texts == [f"bob {i}" for i in range(20)]
-    assert count(db_path, "conversations") == 1
+    assert count(database, "conversations") == 1
 
 
 def days_ago(days: int) -> str:
@@ -134,8 +133,8 @@ def conversation(candidate: str, conversation_id: str, at: str) -> list:
     ]
 
 
-async def test_purge_removes_old_conversations_only(db_path: Path) -> None:
-    async with TranscriptStore(db_path) as store:
+async def test_purge_removes_old_conversations_only(database: Location) -> None:
+    async with TranscriptStore(database) as store:
         for event in (
             conversation("old-only", "c-old", days_ago(60))
             + conversation("both", "c-both-old", days_ago(45))
@@ -144,36 +143,44 @@ async def test_purge_removes_old_conversations_only(db_path: Path) -> None:
         ):
             store.record(event)
         assert await asyncio.wait_for(store.flush(), timeout=10)
-        assert count(db_path, "conversations") == 4
+        assert count(database, "conversations") == 4
 
         assert await store.purge_older_than(30) == 2
 
-    assert query(db_path, "SELECT id FROM conversations ORDER BY id") == [
+    assert query(database, "SELECT id FROM conversations ORDER BY id") == [
         ("c-both-new",),
         ("c-new",),
     ]
-    assert query(db_path, "SELECT DISTINCT conversation FROM messages ORDER BY 1") == [
+    assert query(database, "SELECT DISTINCT conversation FROM messages ORDER BY 1") == [
         ("c-both-new",),
         ("c-new",),
     ]
-    assert query(db_path, "SELECT message FROM feedback ORDER BY 1") == [
+    assert query(database, "SELECT message FROM feedback ORDER BY 1") == [
         ("c-both-new-2",),
         ("c-new-2",),
     ]
-    assert query(db_path, "SELECT key FROM candidates ORDER BY 1") == [("both",), ("new-only",)]
+    assert query(database, "SELECT key FROM candidates ORDER BY 1") == [("both",), ("new-only",)]
 
 
-async def test_opening_the_store_deletes_nothing(db_path: Path) -> None:
-    async with TranscriptStore(db_path) as store:
+async def test_opening_the_store_deletes_nothing(database: Location) -> None:
+    async with TranscriptStore(database) as store:
         for event in conversation("a", "c-old", days_ago(4000)):
             store.record(event)
-    async with TranscriptStore(db_path):
+    async with TranscriptStore(database):
         pass
-    assert query(db_path, "SELECT id FROM conversations") == [("c-old",)]
+    assert query(database, "SELECT id FROM conversations") == [("c-old",)]
 
 
-async def test_the_retention_job_purges_at_start_then_on_schedule(db_path: Path) -> None:
-    async with TranscriptStore(db_path) as store:
+async def stopped(job: asyncio.Task[None]) -> None:
+    """Cancel the job and wait for it, before its store closes (as the bot's shutdown does:
+    a database call cancelled while its engine is disposed never returns)."""
+    job.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await job
+
+
+async def test_the_retention_job_purges_at_start_then_on_schedule(database: Location) -> None:
+    async with TranscriptStore(database) as store:
         for event in conversation("a", "c-old", days_ago(40)) + conversation(
             "b", "c-new", days_ago(1)
         ):
@@ -181,20 +188,20 @@ async def test_the_retention_job_purges_at_start_then_on_schedule(db_path: Path)
         assert await store.flush()
         job = asyncio.create_task(retention.run(store, days=30, every_s=0.05))
         try:
-            await wait_until(lambda: count(db_path, "conversations") == 1)
-            assert query(db_path, "SELECT id FROM conversations") == [("c-new",)]
+            await wait_until(lambda: count(database, "conversations") == 1)
+            assert query(database, "SELECT id FROM conversations") == [("c-new",)]
             # Later rows age out on the next round, with the job still running.
             for event in conversation("c", "c-later", days_ago(31)):
                 store.record(event)
             assert await store.flush()
-            await wait_until(lambda: count(db_path, "conversations") == 1)
+            await wait_until(lambda: count(database, "conversations") == 1)
             assert not job.done()
         finally:
-            job.cancel()
+            await stopped(job)
 
 
-async def test_the_retention_job_outlives_a_refused_purge(db_path: Path) -> None:
-    store = TranscriptStore(db_path)  # never opened: the purge is refused
+async def test_the_retention_job_outlives_a_refused_purge(database: Location) -> None:
+    store = TranscriptStore(database)  # never opened: the purge is refused
     job = asyncio.create_task(retention.run(store, days=30, every_s=0.01))
     try:
         await asyncio.sleep(0.1)
@@ -203,7 +210,7 @@ async def test_the_retention_job_outlives_a_refused_purge(db_path: Path) -> None
         for event in conversation("a", "c-old", days_ago(40)):
             store.record(event)
         assert await store.flush()
-        await wait_until(lambda: count(db_path, "conversations") == 0)
+        await wait_until(lambda: count(database, "conversations") == 0)
     finally:
-        job.cancel()
+        await stopped(job)
         await store.close()

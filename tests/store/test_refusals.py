@@ -7,16 +7,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
+from bot.database_location import Location
 from bot.store import ConversationState, TranscriptStore
 from bot.store.conversation import ConversationLog
 from bot.store.events import from_json, now
 from tests.store.conftest import (
     Faults,
     count,
-    faulty_connect,
     query,
     spill_lines,
     wait_until,
@@ -89,15 +91,23 @@ async def test_locked_database_keeps_record_fast_and_loses_nothing(db_path: Path
     assert not store.spill_path.exists()
 
 
+async def query_only(store: TranscriptStore, on: bool) -> None:
+    """SQLite's own refusal to write, on every connection the store's writer uses."""
+
+    def apply(dbapi_connection: Any, record: object = None) -> None:
+        dbapi_connection.cursor().execute(f"PRAGMA query_only = {int(on)}")
+
+    async with store._lock:  # between two of the writer's transactions
+        event.listen(store.engine.sync_engine, "connect", apply)
+        await store.engine.dispose()  # new connections, each with the pragma
+
+
 async def test_read_only_database_keeps_rows_until_it_accepts_them(db_path: Path) -> None:
     store = TranscriptStore(db_path, batch_window_s=0.01, buffer_limit=300)
     await store.open()
     log = ConversationLog(store, "test", "readonly", "posting")
     assert await store.flush()
-    db = store._db
-    assert db is not None
-    async with store._lock:  # between two of the writer's transactions
-        await db.execute("PRAGMA query_only = ON")
+    await query_only(store, True)
 
     for i in range(1, 501):
         log.incoming(f"question {i}")
@@ -106,8 +116,7 @@ async def test_read_only_database_keeps_rows_until_it_accepts_them(db_path: Path
     assert store.pending == 300  # the buffer is full ...
     assert len(spill_lines(store)) == store.spilled == 200  # ... and the rest spilled
 
-    async with store._lock:
-        await db.execute("PRAGMA query_only = OFF")
+    await query_only(store, False)
     await wait_until(lambda: store.pending == 0 and store.healthy)
     assert count(db_path, "messages") == 300  # the buffered rows, stored in the same run
     await store.close()
@@ -120,10 +129,10 @@ async def test_read_only_database_keeps_rows_until_it_accepts_them(db_path: Path
 
 
 async def test_disk_full_spills_and_the_next_start_replays_exactly_once(
-    db_path: Path, faults: Faults
+    database: Location, faults: Faults
 ) -> None:
-    store = TranscriptStore(
-        db_path, batch_size=20, batch_window_s=0.01, buffer_limit=50, connect=faulty_connect(faults)
+    store = faults.attach(
+        TranscriptStore(database, batch_size=20, batch_window_s=0.01, buffer_limit=50)
     )
     await store.open()
     faults.disk_full = True
@@ -136,26 +145,26 @@ async def test_disk_full_spills_and_the_next_start_replays_exactly_once(
 
     await store.close()  # still full: close spills the buffer too
     assert len(spill_lines(store)) == store.spilled == 151
-    assert count(db_path, "messages") == 0
+    assert count(database, "messages") == 0
     spilled = store.spill_path.read_text(encoding="utf-8")
 
-    async with TranscriptStore(db_path) as first:
+    async with TranscriptStore(database) as first:
         assert first.healthy
     assert not store.spill_path.exists()
-    before = [count(db_path, t) for t in ("candidates", "conversations", "messages", "feedback")]
+    before = [count(database, t) for t in ("candidates", "conversations", "messages", "feedback")]
     assert before == [1, 1, 148, 1]
 
     store.spill_path.write_text(spilled, encoding="utf-8")  # replay the same rows again
-    async with TranscriptStore(db_path):
+    async with TranscriptStore(database):
         pass
-    after = [count(db_path, t) for t in ("candidates", "conversations", "messages", "feedback")]
+    after = [count(database, t) for t in ("candidates", "conversations", "messages", "feedback")]
     assert after == before
-    texts = [t for (t,) in query(db_path, "SELECT text FROM messages ORDER BY seq")]
+    texts = [t for (t,) in query(database, "SELECT text FROM messages ORDER BY seq")]
     assert texts == [f"answer {i}" for i in range(1, 149)]
 
 
-async def test_a_cut_last_spill_line_is_skipped_and_the_rest_replayed(db_path: Path) -> None:
-    store = TranscriptStore(db_path, batch_window_s=60, batch_size=10_000, buffer_limit=0)
+async def test_a_cut_last_spill_line_is_skipped_and_the_rest_replayed(database: Location) -> None:
+    store = TranscriptStore(database, batch_window_s=60, batch_size=10_000, buffer_limit=0)
     await store.open()
     log = ConversationLog(store, "test", "cut", "posting")  # buffer_limit 0: all spill
     for i in range(1, 11):
@@ -165,19 +174,19 @@ async def test_a_cut_last_spill_line_is_skipped_and_the_rest_replayed(db_path: P
     # A crash in the middle of writing an eleventh line:
     store.spill_path.write_text(whole + whole.splitlines()[-1][:40], encoding="utf-8")
 
-    async with TranscriptStore(db_path):
+    async with TranscriptStore(database):
         pass
-    assert [s for (s,) in query(db_path, "SELECT seq FROM messages ORDER BY seq")] == list(
+    assert [s for (s,) in query(database, "SELECT seq FROM messages ORDER BY seq")] == list(
         range(1, 11)
     )
-    assert count(db_path, "conversations") == 1
+    assert count(database, "conversations") == 1
     assert not store.spill_path.exists()
 
 
 async def test_rows_spilled_after_a_cut_line_are_not_swallowed_by_it(
-    db_path: Path, faults: Faults
+    database: Location, faults: Faults
 ) -> None:
-    async with TranscriptStore(db_path, buffer_limit=0) as first:
+    async with TranscriptStore(database, buffer_limit=0) as first:
         log = ConversationLog(first, "test", "cut", "posting")
         log.incoming("question 1")
     cut = first.spill_path.read_text(encoding="utf-8").splitlines()[-1][:40]
@@ -185,28 +194,26 @@ async def test_rows_spilled_after_a_cut_line_are_not_swallowed_by_it(
 
     # The disk is still full at the next start: nothing is replayed, more rows spill.
     faults.disk_full = True
-    second = TranscriptStore(db_path, buffer_limit=0, connect=faulty_connect(faults))
+    second = faults.attach(TranscriptStore(database, buffer_limit=0))
     await second.open()
     assert not second.healthy
     log = ConversationLog(second, "test", "after-cut", "posting")
     log.incoming("question 2")
     await second.close()
 
-    async with TranscriptStore(db_path):
+    async with TranscriptStore(database):
         pass
-    assert [t for (t,) in query(db_path, "SELECT text FROM messages ORDER BY text")] == [
+    assert [t for (t,) in query(database, "SELECT text FROM messages ORDER BY text")] == [
         "question 1",
         "question 2",
     ]
-    assert count(db_path, "candidates") == 2 and count(db_path, "conversations") == 2
+    assert count(database, "candidates") == 2 and count(database, "conversations") == 2
 
 
-async def test_rows_spilled_during_a_replay_are_kept(db_path: Path, faults: Faults) -> None:
+async def test_rows_spilled_during_a_replay_are_kept(database: Location, faults: Faults) -> None:
     # The database is unavailable at start; rows fill the buffer and spill.
     faults.disk_full = True
-    store = TranscriptStore(
-        db_path, batch_window_s=0.01, buffer_limit=10, connect=faulty_connect(faults)
-    )
+    store = faults.attach(TranscriptStore(database, batch_window_s=0.01, buffer_limit=10))
     await store.open()
     log = ConversationLog(store, "test", "replay", "posting")
     for i in range(1, 31):
@@ -223,18 +230,16 @@ async def test_rows_spilled_during_a_replay_are_kept(db_path: Path, faults: Faul
     await wait_until(lambda: store.healthy and store.pending == 0)
     await store.close()
 
-    async with TranscriptStore(db_path):
+    async with TranscriptStore(database):
         pass
-    seqs = [seq for (seq,) in query(db_path, "SELECT seq FROM messages ORDER BY seq")]
+    seqs = [seq for (seq,) in query(database, "SELECT seq FROM messages ORDER BY seq")]
     assert seqs == list(range(1, 41))
 
 
 async def test_a_replayed_older_status_or_vote_does_not_undo_a_newer_one(
-    db_path: Path, faults: Faults
+    database: Location, faults: Faults
 ) -> None:
-    store = TranscriptStore(
-        db_path, batch_window_s=0.01, buffer_limit=2, connect=faulty_connect(faults)
-    )
+    store = faults.attach(TranscriptStore(database, batch_window_s=0.01, buffer_limit=2))
     await store.open()
     faults.disk_full = True
     ConversationLog(store, "test", "first", "posting")  # fills the buffer
@@ -250,17 +255,17 @@ async def test_a_replayed_older_status_or_vote_does_not_undo_a_newer_one(
     log.feedback(answer, helpful=True)
     await store.close()
 
-    async with TranscriptStore(db_path):  # replays the older rows
+    async with TranscriptStore(database):  # replays the older rows
         pass
-    assert query(db_path, "SELECT status FROM conversations WHERE id = ?", log.id) == [
+    assert query(database, "SELECT status FROM conversations WHERE id = ?", log.id) == [
         ("handed_off",)
     ]
-    assert query(db_path, "SELECT helpful FROM feedback WHERE message = ?", answer) == [(1,)]
-    assert count(db_path, "messages") == 1
+    assert query(database, "SELECT helpful FROM feedback WHERE message = ?", answer) == [(1,)]
+    assert count(database, "messages") == 1
 
 
-async def test_flush_keeps_its_deadline(db_path: Path, faults: Faults) -> None:
-    store = TranscriptStore(db_path, batch_window_s=3600, connect=faulty_connect(faults))
+async def test_flush_keeps_its_deadline(database: Location, faults: Faults) -> None:
+    store = faults.attach(TranscriptStore(database, batch_window_s=3600))
     await store.open()
     ConversationLog(store, "test", "flush", "posting")
     assert await asyncio.wait_for(store.flush(timeout_s=5), timeout=5)  # written on demand
@@ -271,11 +276,13 @@ async def test_flush_keeps_its_deadline(db_path: Path, faults: Faults) -> None:
     assert time.monotonic() - begin < 2
     faults.disk_full = False
     await store.close()
-    assert count(db_path, "conversations") == 2
+    assert count(database, "conversations") == 2
 
 
-async def test_a_row_the_schema_refuses_is_set_aside_and_the_rest_stored(db_path: Path) -> None:
-    store = TranscriptStore(db_path, batch_window_s=0.01)
+async def test_a_row_the_schema_refuses_is_set_aside_and_the_rest_stored(
+    database: Location,
+) -> None:
+    store = TranscriptStore(database, batch_window_s=0.01)
     await store.open()
     log = ConversationLog(store, "test", "poison", "posting")
     log.incoming("before")
@@ -285,11 +292,11 @@ async def test_a_row_the_schema_refuses_is_set_aside_and_the_rest_stored(db_path
     assert store.healthy
     await store.close()
 
-    assert [t for (t,) in query(db_path, "SELECT text FROM messages ORDER BY seq")] == [
+    assert [t for (t,) in query(database, "SELECT text FROM messages ORDER BY seq")] == [
         "before",
         "after",
     ]
-    assert query(db_path, "SELECT status FROM conversations") == [("open",)]
+    assert query(database, "SELECT status FROM conversations") == [("open",)]
     assert not store.spill_path.exists()
     [line] = store.rejected_path.read_text(encoding="utf-8").splitlines()
     assert from_json(line) == ConversationState(
@@ -297,14 +304,16 @@ async def test_a_row_the_schema_refuses_is_set_aside_and_the_rest_stored(db_path
     )
     assert store.rejected == 1 and store.written == 4
 
-    async with TranscriptStore(db_path) as reopened:  # the set-aside row is erasable too
+    async with TranscriptStore(database) as reopened:  # the set-aside row is erasable too
         await reopened.erase_candidate(log.candidate)
     assert store.rejected_path.read_text(encoding="utf-8") == ""
-    assert count(db_path, "messages") == 0
+    assert count(database, "messages") == 0
 
 
-async def test_a_last_line_cut_inside_a_character_does_not_stop_the_start(db_path: Path) -> None:
-    async with TranscriptStore(db_path, buffer_limit=0) as store:
+async def test_a_last_line_cut_inside_a_character_does_not_stop_the_start(
+    database: Location,
+) -> None:
+    async with TranscriptStore(database, buffer_limit=0) as store:
         log = ConversationLog(store, "test", "cut", "posting")
         log.incoming("télétravail ?")
         log.incoming("télétravail !")
@@ -312,9 +321,9 @@ async def test_a_last_line_cut_inside_a_character_does_not_stop_the_start(db_pat
     cut = data.rindex("é".encode()) + 1  # in the middle of the last "é"
     store.spill_path.write_bytes(data[:cut])
 
-    async with TranscriptStore(db_path) as reopened:
+    async with TranscriptStore(database) as reopened:
         assert reopened.healthy
-    assert query(db_path, "SELECT text FROM messages") == [("télétravail ?",)]
+    assert query(database, "SELECT text FROM messages") == [("télétravail ?",)]
     assert not store.spill_path.exists()
 
 

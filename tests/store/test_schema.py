@@ -86,10 +86,8 @@ async def test_a_pre_alembic_bot_refuses_an_upgraded_file(v1_copy: Path) -> None
 
 
 async def test_a_new_file_is_created_at_the_head_in_wal_mode(db_path: Path) -> None:
-    async with TranscriptStore(db_path) as store:
-        assert store._db is not None
-        async with store._db.execute("PRAGMA busy_timeout") as cursor:
-            assert (await cursor.fetchone())[0] > 0
+    async with TranscriptStore(db_path) as store, store.engine.connect() as db:
+        assert (await db.exec_driver_sql("PRAGMA busy_timeout")).scalar_one() > 0
     assert revision(db_path) == head()
     assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
 

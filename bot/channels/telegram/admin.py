@@ -17,6 +17,7 @@ from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
 from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome
+from bot.database_location import NotOnPostgreSQL, sqlite_file
 from bot.ops.metrics import HANDLER_ERRORS
 from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
@@ -53,8 +54,9 @@ async def _report(
     svc = services(context)
     await svc.store.flush(timeout_s=2.0)  # so that the last minutes count
     try:
-        text = await asyncio.to_thread(report, svc.settings.database)
-    except queries.TranscriptsError as exc:
+        path = sqlite_file(svc.settings.database, "This report")
+        text = await asyncio.to_thread(report, path)
+    except (queries.TranscriptsError, NotOnPostgreSQL) as exc:
         text = str(exc)
     await _reply(update, context, text)
 

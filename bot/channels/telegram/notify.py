@@ -185,7 +185,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         _send_all(
             to_send,
             args.topic,
-            settings.database,
+            Path(settings.database),  # SQLite: queries.connect above refused anything else
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_base_url,
             settings.telegram_max_rate,

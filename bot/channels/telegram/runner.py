@@ -155,7 +155,7 @@ class TelegramBot:
         if self.settings.watch_knowledge:
             watcher = asyncio.create_task(self.reloader.watch(), name="knowledge-watcher")
             self._background.append(watcher)
-        outbox = ReplyOutbox(self.settings.database)
+        outbox = ReplyOutbox(self.store.engine)
         replies = console_replies.run(self.application.bot, services_of(self.application), outbox)
         self._background.append(asyncio.create_task(replies, name="console-replies"))
         log.info(

@@ -21,13 +21,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, create_engine, func, select
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.database_location import Location, is_postgresql
+from bot.store.database import configure_sqlite, postgresql_url
 from bot.store.migrations.revision import ALEMBIC_MANAGED, LEGACY_VERSIONS
 
 HERE = Path(__file__).parent
 BUSY_TIMEOUT_S = 30.0
+MIGRATION_LOCK = 0x68697265  # PostgreSQL advisory lock key of upgrades ("hire")
 # Alembic's `op` and `context` are module globals: one upgrade at a time per process.
 _ALEMBIC = threading.Lock()
 
@@ -56,29 +60,27 @@ def head() -> str:
     return found
 
 
-async def upgrade(path: Path, revision: str = "head") -> Upgraded:
-    """Create or upgrade the SQLite file at `path` (to `revision`, for tests), in a worker
-    thread. Raises sqlite3.Error when the file can't be upgraded, SchemaTooNew when it is
-    too new."""
-    return await asyncio.to_thread(upgrade_now, path, revision)
+async def upgrade(location: Location, revision: str = "head") -> Upgraded:
+    """Create or upgrade the database at `location` (to `revision`, for tests), in a
+    worker thread. Raises sqlite3.Error (SQLite) or a SQLAlchemy DBAPIError (PostgreSQL)
+    when it can't be upgraded, SchemaTooNew when it is too new."""
+    return await asyncio.to_thread(upgrade_now, location, revision)
 
 
-def upgrade_now(path: Path, revision: str = "head") -> Upgraded:
+def upgrade_now(location: Location, revision: str = "head") -> Upgraded:
     """`upgrade`, blocking: for code outside an event loop."""
+    with _ALEMBIC:
+        if is_postgresql(location):
+            return asyncio.run(_upgrade_postgresql(str(location), revision))
+        return _upgrade_sqlite(Path(location), revision)
+
+
+def _upgrade_sqlite(path: Path, revision: str) -> Upgraded:
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: sqlite3.Connection, record: object) -> None:
-        dbapi_connection.isolation_level = None  # the driver's own BEGIN is off: see _begin
-        dbapi_connection.execute("PRAGMA journal_mode = WAL")
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock before any read
-
+    engine = create_engine(f"sqlite:///{path}")
+    configure_sqlite(engine, int(BUSY_TIMEOUT_S * 1000))
     try:
-        with _ALEMBIC, engine.begin() as connection:
+        with engine.begin() as connection:  # BEGIN IMMEDIATE: one upgrader at a time
             return _upgrade(connection, revision)
     except DBAPIError as exc:  # the driver's own error, as the store's callers expect
         if isinstance(exc.orig, sqlite3.Error):
@@ -86,6 +88,17 @@ def upgrade_now(path: Path, revision: str = "head") -> Upgraded:
         raise
     finally:
         engine.dispose()
+
+
+async def _upgrade_postgresql(location: str, revision: str) -> Upgraded:
+    engine = create_async_engine(postgresql_url(location))
+    try:
+        async with engine.begin() as connection:
+            # One upgrader at a time, whichever replica or command starts first.
+            await connection.execute(select(func.pg_advisory_xact_lock(MIGRATION_LOCK)))
+            return await connection.run_sync(_upgrade, revision)
+    finally:
+        await engine.dispose()
 
 
 def _upgrade(connection: Connection, revision: str) -> Upgraded:
@@ -96,7 +109,8 @@ def _upgrade(connection: Connection, revision: str) -> Upgraded:
     config = _config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
-    connection.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_MANAGED}")
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA user_version = {ALEMBIC_MANAGED}")
     after = MigrationContext.configure(connection).get_current_revision()
     assert after is not None
     return Upgraded(before, after)
@@ -121,7 +135,10 @@ def adopt_legacy_version(migration: MigrationContext, scripts: ScriptDirectory) 
 
 
 def _user_version(connection: Connection | None) -> int:
+    """SQLite's pre-Alembic schema version; 0 elsewhere."""
     assert connection is not None
+    if connection.dialect.name != "sqlite":
+        return 0
     return int(connection.exec_driver_sql("PRAGMA user_version").scalar_one())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 from pathlib import Path
@@ -30,8 +31,12 @@ async def test_console_serves_what_the_bot_logs(
     bot = await start_bot(BOT_CONSOLE=True, BOT_CONSOLE_PORT=0)
     assert bot.console is not None
     await until(lambda: bot.console is not None and bot.console.started)
-    with ConsoleDatabase(database).writer() as db:
-        users.add_user(db, "rita", "recruiter", PASSWORD)
+
+    def add_rita() -> None:  # blocking: not on the loop the bot's transactions need
+        with ConsoleDatabase(database).writer() as db:
+            users.add_user(db, "rita", "recruiter", PASSWORD)
+
+    await asyncio.to_thread(add_rita)
     fake.user(first_name="Zoé").send("is the job remote?")
     await fake.wait_for(lambda: fake.calls_to("sendMessage"))
     (conversation,) = await stored(bot, database, "SELECT id FROM conversations")

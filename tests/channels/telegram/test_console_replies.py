@@ -3,6 +3,7 @@ and is logged; one that cannot be delivered says why."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -23,9 +24,15 @@ def conversation_of(database: Path, user: FakeUser) -> str:
     return str(row[0])
 
 
-def enqueue(database: Path, conversation: str, text: str) -> int:
-    with closing(sqlite3.connect(database)) as db, db:
-        return handoffs.enqueue(db, conversation, "rita", text)
+async def enqueue(database: Path, conversation: str, text: str) -> int:
+    """As the console does, from another thread: a blocking write on the bot's event loop
+    would wait for the lock of a transaction that needs that loop to finish."""
+
+    def write() -> int:
+        with closing(sqlite3.connect(database)) as db, db:
+            return handoffs.enqueue(db, conversation, "rita", text)
+
+    return await asyncio.to_thread(write)
 
 
 def reply_rows(database: Path) -> list[tuple[str, str | None]]:
@@ -42,7 +49,7 @@ async def test_a_console_reply_is_sent_once_and_logged(
     ana.send("what's the weather in Paris?")
     await ana.next_reply()
     await bot.store.flush()
-    enqueue(database, conversation_of(database, ana), "Hi Ana, Rita from recruiting here.")
+    await enqueue(database, conversation_of(database, ana), "Hi Ana, Rita from recruiting here.")
 
     relayed = await ana.next_reply()
     assert relayed.plain_text.startswith("A recruiter replied:")
@@ -62,7 +69,7 @@ async def test_a_console_reply_is_sent_once_and_logged(
         await console_replies.send_pending(
             bot.application.bot,
             bot.application.bot_data["services"],
-            handoffs.ReplyOutbox(database),
+            handoffs.ReplyOutbox(bot.store.engine),
         )
         == 0
     )
@@ -79,7 +86,7 @@ async def test_a_blocked_candidate_is_recorded_as_not_delivered(
     await ana.next_reply()
     await bot.store.flush()
     ana.block()
-    enqueue(database, conversation_of(database, ana), "Are you still interested?")
+    await enqueue(database, conversation_of(database, ana), "Are you still interested?")
     await until(lambda: reply_rows(database)[0][1] is not None)
     assert reply_rows(database)[0][1] == "Not delivered: the candidate has blocked the bot."
     assert bot.application.running  # the bot keeps serving

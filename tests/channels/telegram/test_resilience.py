@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -133,8 +134,10 @@ async def test_a_locked_database_never_delays_answers_and_loses_no_row(
     ana.send("is the job remote?")
     await ana.next_reply()
     assert await bot.store.flush()
-    holder = sqlite3.connect(database, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # a recruiter's tool holding the file, say
+    holder = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    # A recruiter's tool holding the file, say; taken from a thread, since it may wait for
+    # a transaction of the bot's that needs this event loop to end.
+    await asyncio.to_thread(holder.execute, "BEGIN EXCLUSIVE")
     try:
         for question, _ in QUESTIONS:
             ana.send(question)

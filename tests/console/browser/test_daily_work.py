@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.core.dialogue import Outcome, Reply
 from bot.store import TranscriptStore, handoffs
 from bot.store.conversation import ConversationLog
+from bot.store.database import engine_for
 from tests.console.browser.conftest import VIEWPORT, Console, in_thread, log_page, sign_in
 from tests.console.browser.test_console import listed, read_csv
 
@@ -86,9 +87,14 @@ def test_the_queue_and_a_reply_from_the_console(as_user, console: Console, lena:
     expect(page.get_by_text("Nobody is waiting for a recruiter.")).to_be_visible()
 
     # What the bot does next (tested against the fake Bot API in tests/channels).
-    outbox = handoffs.ReplyOutbox(console.sample.path)
-    [taken] = in_thread(lambda: asyncio.run(outbox.take()))
-    in_thread(lambda: asyncio.run(outbox.settle(taken.reply.id, None)))
+    async def send_it() -> None:
+        engine = engine_for(console.sample.path)
+        outbox = handoffs.ReplyOutbox(engine)
+        [taken] = await outbox.take()
+        await outbox.settle(taken.reply.id, None)
+        await engine.dispose()
+
+    in_thread(lambda: asyncio.run(send_it()))
     page.goto(f"/conversations/{lena}")
     expect(page.locator("#reply .note")).to_contain_text("sent")
     assert page.log.dialogs == []  # type: ignore[attr-defined]

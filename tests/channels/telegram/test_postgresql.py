@@ -1,0 +1,72 @@
+"""The Telegram bot with its transcripts in PostgreSQL (BOT_DATABASE=postgresql://...):
+answers go out, every row lands in the server, a console reply is sent once, and the
+parts that read SQLite only say so instead of failing."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.channels.telegram import console_replies
+from tests.channels.telegram.conftest import ADMIN_ID, StartBot
+from tests.conftest import postgresql_query
+from tests.fakes.bot_api import FakeBotApi
+
+
+async def test_the_bot_stores_every_row_in_postgresql_and_sends_console_replies(
+    postgresql_database: str,  # first: dropped only once the bot has stopped
+    fake: FakeBotApi,
+    start_bot: StartBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path,
+) -> None:
+    monkeypatch.setattr(console_replies, "POLL_SECONDS", 0.05)
+    monkeypatch.chdir(tmp_path)  # the spill file's folder, data/, stays here
+    bot = await start_bot(BOT_DATABASE=postgresql_database)
+    ana = fake.user()
+    for question in ("is the job remote?", "do you sponsor visas?", "/human"):
+        ana.send(question)
+    await fake.wait_for_messages(ana.id, 3, timeout=20)
+    assert await bot.store.flush()
+
+    key = f"telegram:{ana.id}"
+    logged = postgresql_query(
+        postgresql_database,
+        "SELECT direction, text FROM messages WHERE candidate = ? ORDER BY seq",
+        key,
+    )
+    assert [d for d, _ in logged[:2]] == ["in", "out"]
+    assert [t for d, t in logged if d == "in"] == [
+        "is the job remote?",
+        "do you sponsor visas?",
+        "/human",
+    ]
+    [(conversation,)] = postgresql_query(
+        postgresql_database, "SELECT id FROM conversations WHERE candidate = ?", key
+    )
+
+    # A recruiter answers from the console (a row in the same server); the bot sends it.
+    postgresql_query(
+        postgresql_database,
+        "INSERT INTO recruiter_replies (conversation, candidate, author, text, created_at)"
+        " VALUES (?, ?, 'rita', 'Hi Ana, Rita here: no visa sponsorship.', ?)",
+        conversation,
+        key,
+        "2026-12-01T09:00:00.000+00:00",
+    )
+    sent = await fake.wait_for(
+        lambda: [m for m in fake.messages_to(ana.id) if "Rita here" in m.plain_text]
+    )
+    assert len(sent) == 1
+    await fake.wait_for(
+        lambda: postgresql_query(
+            postgresql_database,
+            "SELECT 1 FROM recruiter_replies WHERE sent_at IS NOT NULL AND error IS NULL",
+        )
+    )
+
+    # /stats reads SQLite only for now: the admin is told so, the bot keeps answering.
+    admin = fake.user(user_id=ADMIN_ID, first_name="Admin")
+    admin.send("/stats")
+    assert "SQLite only" in (await admin.next_reply()).plain_text
+    ana.send("what is the stack?")
+    await fake.wait_for_messages(ana.id, len(fake.messages_to(ana.id)) + 1, timeout=20)
