@@ -64,6 +64,7 @@ BATCH_SIZE = 1000
 BATCH_WINDOW_S = 0.05
 BUFFER_LIMIT = 20_000
 MAX_BACKOFF_S = 2.0
+RETENTION_LOCK = 0x68697266  # PostgreSQL advisory lock key of the retention purge
 # The database refuses for now (locked, read-only, disk full, unreachable): retry.
 REFUSALS = (DBAPIError, sqlite3.Error, OSError)
 
@@ -353,6 +354,12 @@ class TranscriptStore:
         old = select(conversations.c.id).where(conversations.c.last_activity_at < cutoff)
         old_messages = select(messages.c.id).where(messages.c.conversation.in_(old))
         async with self._lock, self.engine.begin() as db:
+            # Replicas on one PostgreSQL server: one purges, the others skip.
+            if db.dialect.name == "postgresql" and not await db.scalar(
+                select(func.pg_try_advisory_xact_lock(RETENTION_LOCK))
+            ):
+                log.info("retention purge skipped: another process is purging")
+                return 0
             await _delete(db, feedback, feedback.c.message.in_(old_messages))
             await _delete(db, notifications, notifications.c.message.in_(old_messages))
             for table in (conversation_notes, conversation_reviews, recruiter_replies):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
 
 from bot.database_location import Location
 from bot.runtime import retention
@@ -16,6 +19,7 @@ from bot.store import (
     TranscriptStore,
 )
 from bot.store.conversation import ConversationLog
+from bot.store.store import RETENTION_LOCK
 from tests.store.conftest import Faults, count, query, spill_lines, wait_until
 
 TABLES = {"candidates": "key", "conversations": "candidate", "messages": "candidate"}
@@ -214,3 +218,22 @@ async def test_the_retention_job_outlives_a_refused_purge(database: Location) ->
     finally:
         await stopped(job)
         await store.close()
+
+
+async def test_on_postgresql_one_replica_purges_and_the_others_skip(
+    postgresql_database: str, tmp_path: Path
+) -> None:
+    """Two bots on one server: while one holds the purge's advisory lock, the other's
+    purge deletes nothing and says so; once it is free, the purge runs."""
+    holder = await asyncpg.connect(postgresql_database)
+    async with TranscriptStore(postgresql_database, spill_dir=tmp_path) as store:
+        for event in conversation("a", "c-old", days_ago(40)):
+            store.record(event)
+        assert await store.flush()
+        await holder.execute("SELECT pg_advisory_lock($1)", RETENTION_LOCK)  # the other bot
+        assert await store.purge_older_than(30) == 0
+        assert count(postgresql_database, "conversations") == 1
+        await holder.execute("SELECT pg_advisory_unlock($1)", RETENTION_LOCK)
+        assert await store.purge_older_than(30) == 1
+    await holder.close()
+    assert count(postgresql_database, "conversations") == 0
