@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Connection, Engine, Table, event, make_url
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.database_location import Location, is_postgresql
 
@@ -61,3 +62,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # The write lock before any read, unless the transaction only reads (READ_ONLY).
         read_only = connection.get_execution_options().get("read_only", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def conflict_insert(db: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
+    """INSERT with ON CONFLICT, which both dialects spell the same way."""
+    return sqlite.insert(table) if db.dialect.name == "sqlite" else postgresql.insert(table)

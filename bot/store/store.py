@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import (
     DataError,
     DBAPIError,
@@ -37,7 +36,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.database_location import Location, is_postgresql, redacted
-from bot.store.database import engine_for
+from bot.store.database import conflict_insert, engine_for
 from bot.store.events import (
     CandidateSeen,
     ConversationState,
@@ -382,7 +381,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
     """One batch's rows, in one transaction. Replayed rows may be older than stored ones:
     the latest status, vote and activity win, by time (ties go to the later write)."""
     if seen := rows.get(CandidateSeen):
-        insert = _insert(db, candidates)
+        insert = conflict_insert(db, candidates)
         new = insert.excluded
         await db.execute(
             insert.on_conflict_do_update(
@@ -409,7 +408,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
             ],
         )
     if states := rows.get(ConversationState):
-        insert = _insert(db, conversations)
+        insert = conflict_insert(db, conversations)
         new = insert.excluded
         stored = conversations.c
         await db.execute(
@@ -438,7 +437,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
         )
     if logged := rows.get(MessageLogged):
         await db.execute(
-            _insert(db, messages).on_conflict_do_nothing(index_elements=[messages.c.id]),
+            conflict_insert(db, messages).on_conflict_do_nothing(index_elements=[messages.c.id]),
             [
                 {
                     "id": e.message,
@@ -465,7 +464,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
             [{"conversation_id": e.conversation, "at": e.at} for e in logged],
         )
     if votes := rows.get(FeedbackGiven):
-        insert = _insert(db, feedback)
+        insert = conflict_insert(db, feedback)
         new = insert.excluded
         await db.execute(
             insert.on_conflict_do_update(
@@ -483,11 +482,6 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
                 for e in votes
             ],
         )
-
-
-def _insert(db: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
-    """INSERT with ON CONFLICT, which both dialects spell the same way."""
-    return sqlite.insert(table) if db.dialect.name == "sqlite" else postgresql.insert(table)
 
 
 def _later(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:

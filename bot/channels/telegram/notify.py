@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -44,13 +43,14 @@ from bot.kb.evidence import (
 )
 from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
 from bot.settings import Settings
-from bot.store.events import new_id, now
+from bot.store.database import engine_for
+from bot.store.events import new_id
+from bot.store.notifications import Notifications
 from bot.transcripts import queries
 from bot.transcripts.render import printable
 
 TELEGRAM = "telegram"
 OUTCOME = Outcome.NOTIFY
-BUSY_TIMEOUT_S = 5.0  # the bot may be writing: wait for its transaction, don't fail
 MAX_QUOTE_CHARS = 200
 MAX_RETRIES = 3  # after a 429, per message
 
@@ -237,11 +237,12 @@ async def _send_all(
     max_rate: float,
 ) -> Outcomes:
     outcome = Outcomes()
-    db = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    engine = engine_for(database)
+    store = Notifications(engine)
     try:
         async with Bot(token, base_url=base_url) as bot:
             for notice in notices:
-                await _send_one(bot, db, notice, topic, outcome)
+                await _send_one(bot, store, notice, topic, outcome)
                 if max_rate > 0:
                     await asyncio.sleep(1 / max_rate)  # Telegram's overall cap
     except TelegramError as exc:  # getMe failed: a wrong token or Telegram unreachable
@@ -249,17 +250,17 @@ async def _send_all(
             f"Telegram refused to start: {exc} (already sent: {outcome.sent})"
         ) from None
     finally:
-        db.close()
+        await engine.dispose()
     return outcome
 
 
 async def _send_one(
-    bot: Bot, db: sqlite3.Connection, notice: Notice, topic: str, outcome: Outcomes
+    bot: Bot, store: Notifications, notice: Notice, topic: str, outcome: Outcomes
 ) -> None:
     asked, chat_id = notice.asked, notice.chat_id
     assert chat_id is not None
     message_id = new_id()
-    if not _claim(db, asked.candidate, topic, message_id):
+    if not await store.claim(asked.candidate, topic, message_id):
         outcome.skipped += 1
         print(f"{asked.candidate}: already notified by another run, skipped")
         return
@@ -271,16 +272,25 @@ async def _send_one(
     except Forbidden as exc:
         outcome.blocked += 1
         print(f"{asked.candidate}: not sent, the candidate has blocked the bot ({exc.message})")
-        _release(db, asked.candidate, topic)
+        await store.release(asked.candidate, topic)
         return
     except TelegramError as exc:
         if not delivered:
             outcome.failed += 1
             print(f"{asked.candidate}: not sent, Telegram said: {exc.message}")
-            _release(db, asked.candidate, topic)
+            await store.release(asked.candidate, topic)
             return
         print(f"{asked.candidate}: only part of the message was sent: {exc.message}")
-    _log_sent(db, notice, topic, message_id)
+    await store.log_sent(
+        candidate=asked.candidate,
+        fallback_conversation=asked.conversation,
+        topic=topic,
+        message_id=message_id,
+        channel=TELEGRAM,
+        text=notice.text,
+        outcome=OUTCOME,
+        lang=notice.lang,
+    )
     outcome.sent += 1
     print(f"{asked.candidate}: sent ({notice.lang})")
 
@@ -300,66 +310,3 @@ async def _send_html(bot: Bot, chat_id: int, html: str) -> None:
                 raise
             wait = exc.retry_after
             await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
-
-
-# -- the database writes (a plain read-write connection beside the running bot) -------------
-
-
-def _claim(db: sqlite3.Connection, candidate: str, topic: str, message_id: str) -> bool:
-    """Reserve the (candidate, topic) notification; False if someone has it already."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO notifications VALUES (?, ?, ?, ?)",
-        (candidate, topic, message_id, now()),
-    )
-    return cursor.rowcount == 1
-
-
-def _release(db: sqlite3.Connection, candidate: str, topic: str) -> None:
-    db.execute("DELETE FROM notifications WHERE candidate = ? AND topic = ?", (candidate, topic))
-
-
-def _log_sent(db: sqlite3.Connection, notice: Notice, topic: str, message_id: str) -> None:
-    """The sent message, in the candidate's latest conversation, so recruiters see it.
-
-    The conversation's last activity is left alone: retention counts from the
-    candidate's activity, and a message from us should not keep their data longer.
-    """
-    at = now()
-    candidate = notice.asked.candidate
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        row = db.execute(
-            "SELECT id FROM conversations WHERE candidate = ? "
-            "ORDER BY last_activity_at DESC, started_at DESC LIMIT 1",
-            (candidate,),
-        ).fetchone()
-        conversation = row[0] if row else notice.asked.conversation
-        (seq,) = db.execute(
-            "SELECT coalesce(max(seq), 0) + 1 FROM messages WHERE conversation = ?",
-            (conversation,),
-        ).fetchone()
-        db.execute(
-            """INSERT INTO messages (id, conversation, candidate, seq, direction, channel, text,
-                topics, outcome, confidence, latency_ms, created_at, lang)
-            VALUES (?, ?, ?, ?, 'out', ?, ?, ?, ?, NULL, NULL, ?, ?)""",
-            (
-                message_id,
-                conversation,
-                candidate,
-                seq,
-                TELEGRAM,
-                notice.text,
-                topic,
-                OUTCOME,
-                at,
-                notice.lang,
-            ),
-        )
-        db.execute(
-            "UPDATE notifications SET sent_at = ? WHERE candidate = ? AND topic = ?",
-            (at, candidate, topic),
-        )
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
