@@ -1,4 +1,5 @@
-"""bot.store.tables (what the queries use) is the schema the migrations build."""
+"""bot.store.tables (what the queries use) is the schema the migrations build, on SQLite
+(revisions 1 to 6) and on PostgreSQL (revision 7)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
-from bot.store.migrations.upgrade import upgrade_now
+from bot.store.database import engine_for
+from bot.store.migrations.upgrade import upgrade, upgrade_now
 from bot.store.tables import metadata
 
 
@@ -61,3 +63,27 @@ def test_a_drifted_table_is_noticed(tmp_path: Path) -> None:
     found = differences(path)
     assert ("remove_column", None, "messages") in {d[:3] for d in found if isinstance(d, tuple)}
     assert any(isinstance(d, tuple) and d[0] == "add_index" for d in found)
+
+
+async def test_the_tables_match_the_postgresql_schema(postgresql_database: str) -> None:
+    """Types compared too, and the expression index: PostgreSQL reflects both."""
+    await upgrade(postgresql_database)
+    engine = engine_for(postgresql_database)
+
+    def compare(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": lambda name, kind, parent: (
+                    kind != "table" or name != "alembic_version"
+                ),
+            },
+        )
+        return list(compare_metadata(context, metadata))
+
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(compare) == []
+    finally:
+        await engine.dispose()
