@@ -5,8 +5,11 @@ upgrading one file at once wait for each other."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from bot.store.conversation import ConversationLog
 from bot.store.migrations.revision import schema_revision
 from bot.store.migrations.upgrade import SchemaTooNew, head, upgrade
 from bot.transcripts import queries
-from tests.conftest import run_bot
+from tests.conftest import ROOT, run_bot
 from tests.store.conftest import query, revision
 
 # Written by the v1 bot (commit c014014, schema v5): a terminal chat of five questions
@@ -157,3 +160,27 @@ def test_the_upgrade_command(v1_copy: Path, tmp_path: Path) -> None:
     broken.write_text("meeting notes " * 200)
     refused = run_bot("db", "upgrade", "--database", str(broken), env={})
     assert refused.returncode == 1 and "Upgrade failed: file is not a database" in refused.stderr
+
+
+def test_replicas_upgrading_one_postgresql_database_at_once(postgresql_database: str) -> None:
+    """Three processes (pods, say) run `db upgrade` at once: the advisory lock lets one
+    build the schema; the others wait for it and find nothing to do."""
+    env = {**os.environ, "BOT_DATABASE": postgresql_database}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    started = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120) for process in started]
+    assert [p.returncode for p in started] == [0, 0, 0], outputs
+    said = sorted(out for out, _ in outputs)
+    assert sum("revision none -> 0007" in out for out in said) == 1, said
+    assert sum("nothing to do" in out for out in said) == 2, said
+    assert query(postgresql_database, "SELECT version_num FROM alembic_version") == [(head(),)]
