@@ -1,14 +1,20 @@
 """The Telegram bot with its transcripts in PostgreSQL (BOT_DATABASE=postgresql://...):
-answers go out, every row lands in the server, a console reply is sent once, and the
-parts that read SQLite only say so instead of failing."""
+answers go out, every row lands in the server (a restart of the server included), a
+console reply is sent once, and the parts that read SQLite only say so instead of
+failing."""
 
 from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.channels.telegram import console_replies
+from bot.ops.metrics import REGISTRY
 from tests.channels.telegram.conftest import ADMIN_ID, StartBot
-from tests.conftest import postgresql_query
+from tests.conftest import postgresql_query, restart_postgresql
 from tests.fakes.bot_api import FakeBotApi
 
 
@@ -70,3 +76,35 @@ async def test_the_bot_stores_every_row_in_postgresql_and_sends_console_replies(
     assert "SQLite only" in (await admin.next_reply()).plain_text
     ana.send("what is the stack?")
     await fake.wait_for_messages(ana.id, len(fake.messages_to(ana.id)) + 1, timeout=20)
+
+
+async def test_answers_go_out_while_postgresql_restarts_and_every_row_lands(
+    postgresql_database: str,  # first: dropped only once the bot has stopped
+    postgresql: Any,
+    fake: FakeBotApi,
+    start_bot: StartBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    bot = await start_bot(BOT_DATABASE=postgresql_database)
+    refused = REGISTRY.get_sample_value("hirebot_store_write_failures_total") or 0.0
+    restart = asyncio.create_task(asyncio.to_thread(restart_postgresql, postgresql))
+    candidates = []
+    while not restart.done() or len(candidates) < 5:  # a new candidate every 50 ms
+        candidates.append(fake.user())
+        candidates[-1].send(f"what is the stack? ({len(candidates)})")
+        await asyncio.sleep(0.05)
+    await restart
+    for candidate in candidates:  # every one answered, none waited for the database
+        await fake.wait_for_messages(candidate.id, 1, timeout=30)
+    assert await bot.store.flush(timeout_s=30)
+    texts = postgresql_query(
+        postgresql_database, "SELECT text FROM messages WHERE direction = 'in' ORDER BY text"
+    )
+    assert sorted(t for (t,) in texts) == sorted(
+        f"what is the stack? ({i})" for i in range(1, len(candidates) + 1)
+    )
+    assert bot.store.healthy
+    # The server really was away while candidates wrote: the writer was refused.
+    assert (REGISTRY.get_sample_value("hirebot_store_write_failures_total") or 0.0) > refused
