@@ -12,7 +12,7 @@ from bot.store.tables import conversations, messages, notifications
 
 
 class Notifications:
-    """The notifications table and its messages, on the bot's engine."""
+    """The notifications table and its messages, on an engine of bot.store.database."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
