@@ -20,7 +20,6 @@ from bot.store.database import READ_ONLY
 from bot.store.events import now
 from bot.store.tables import candidates, recruiter_replies
 
-BUSY_TIMEOUT_MS = 5000
 SENDING = "sending"  # sent_at while the bot sends it: no other process takes it
 # What the "talk to a recruiter" button logs: a request, not the candidate's question.
 _BUTTON_LABELS = frozenset(phrase("talk_to_recruiter", lang) for lang in LANGUAGES)

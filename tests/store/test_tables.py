@@ -16,12 +16,13 @@ from bot.store.migrations.upgrade import upgrade, upgrade_now
 from bot.store.tables import metadata
 
 
+def ours(name: str | None, kind: str, parent: Any) -> bool:
+    """FTS5's own tables (SQLite), and Alembic's, are not the application's."""
+    return not (kind == "table" and (name or "").startswith(("messages_fts", "alembic")))
+
+
 def differences(path: Path) -> list[Any]:
     engine = create_engine(f"sqlite:///{path}")
-
-    def ours(name: str | None, kind: str, parent: Any) -> bool:
-        # FTS5's own tables, and Alembic's, are not the application's.
-        return not (kind == "table" and (name or "").startswith(("messages_fts", "alembic")))
 
     try:
         with engine.connect() as connection, warnings.catch_warnings():
@@ -41,9 +42,9 @@ def _sqlite_quirk(difference: Any) -> bool:
     NULL), and a server default as the text it was written with."""
     if not isinstance(difference, list):
         return False
-    kind, _, table, column, _, _, ours = difference[0]
+    kind, _, table, column, _, _, declared = difference[0]
     primary = metadata.tables[table].c[column].primary_key
-    return (kind == "modify_nullable" and primary and ours is False) or kind == "modify_default"
+    return (kind == "modify_nullable" and primary and declared is False) or kind == "modify_default"
 
 
 def test_the_tables_match_a_new_database(tmp_path: Path) -> None:
@@ -73,12 +74,7 @@ async def test_the_tables_match_the_postgresql_schema(postgresql_database: str) 
     def compare(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(
             connection,
-            opts={
-                "compare_type": True,
-                "include_name": lambda name, kind, parent: (
-                    kind != "table" or name != "alembic_version"
-                ),
-            },
+            opts={"compare_type": True, "include_name": ours},
         )
         return list(compare_metadata(context, metadata))
 
