@@ -13,12 +13,12 @@ Location = Path | str  # a SQLite file, or a PostgreSQL URL
 
 
 class NotOnPostgreSQL(RuntimeError):
-    """A part of the bot that reads the SQLite file itself, asked to use PostgreSQL."""
+    """A command that works on a SQLite file (a file copy), asked to use PostgreSQL."""
 
     def __init__(self, what: str) -> None:
         super().__init__(
-            f"{what} works on SQLite only for now, and BOT_DATABASE (or --database) names "
-            "a PostgreSQL server; point it at a SQLite file for this"
+            f"{what} works on a SQLite file, and BOT_DATABASE (or --database) names "
+            "a PostgreSQL server"
         )
 
 

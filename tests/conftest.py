@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -13,11 +10,10 @@ import tempfile
 import textwrap
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import psycopg
 import pytest
 from sqlalchemy import make_url
 
@@ -146,17 +142,7 @@ def postgresql_database(postgresql_server: str) -> Iterator[str]:
 
 
 def postgresql_query(url: str, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Run one statement with asyncpg, in a thread of its own (tests call this from
-    inside their event loop); `?` placeholders as in sqlite3."""
-    numbers = itertools.count(1)
-    numbered = re.sub(r"\?", lambda _: f"${next(numbers)}", sql)
-
-    async def run() -> list[tuple[Any, ...]]:
-        connection = await asyncpg.connect(url)
-        try:
-            return [tuple(row) for row in await connection.fetch(numbered, *params)]
-        finally:
-            await connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
+    """Run one statement with psycopg and commit; `?` placeholders as in sqlite3."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        cursor = connection.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return [tuple(row) for row in cursor.fetchall()] if cursor.description else []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -14,9 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
-from bot.console.database import ConsoleDatabase
 from bot.console.knowledge import KnowledgeCache, LastResult
 from bot.console.pages import admin, conversation, handoffs, inbox, login, trends, unanswered
 from bot.console.security import SecurityHeaders
@@ -31,11 +30,12 @@ from bot.console.web import (
     make_templates,
     render,
 )
-from bot.database_location import sqlite_file
 from bot.settings import Settings
+from bot.store.connections import Database, TranscriptsError
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+SECRET_KEY = "console_secret"  # in `meta`: the session-signing key, made on first use
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -43,14 +43,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = ConsoleDatabase(sqlite_file(settings.database, "The recruiter console"))
+        database = Database(settings.database)
         await database.prepare_async()
         secret = (
             settings.console_secret.get_secret_value()
             if settings.console_secret
             # In a thread: inside the bot, a write on this loop would wait for a lock
             # that the bot's transactions, which need the loop, hold.
-            else await asyncio.to_thread(database.secret)
+            else await asyncio.to_thread(database.meta_value, SECRET_KEY)
         )
         app.state.console = Console(
             settings=settings,
@@ -64,7 +64,10 @@ def create_app(settings: Settings) -> FastAPI:
             knowledge=KnowledgeCache(settings.knowledge, settings.posting),
             suggested=LastResult(),
         )
-        yield
+        try:
+            yield
+        finally:
+            database.close()
 
     app = FastAPI(
         title="hirebot console",
@@ -117,8 +120,9 @@ def _add_error_pages(app: FastAPI) -> None:
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         return _error(request, 400, "This address or form has a value the console cannot read.")
 
-    @app.exception_handler(sqlite3.OperationalError)
-    async def database_busy(request: Request, exc: sqlite3.OperationalError) -> Response:
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(TranscriptsError)
+    async def database_busy(request: Request, exc: Exception) -> Response:
         log.warning("console database error on %s: %s", request.url.path, exc)
         return _error(
             request, 503, "The transcript database is busy or unavailable. Try again in a moment."

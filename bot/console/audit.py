@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select
+
+from bot.store.tables import audit_log
 
 PAGE_SIZE = 100
 
@@ -20,7 +23,7 @@ class AuditEntry:
 
 
 def record(
-    db: sqlite3.Connection,
+    db: Connection,
     user: str,
     action: str,
     *,
@@ -29,38 +32,32 @@ def record(
     ip: str | None = None,
 ) -> None:
     db.execute(
-        "INSERT INTO audit_log (at, user, action, conversation, detail, ip) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            datetime.now(UTC).isoformat(timespec="milliseconds"),
-            user,
-            action,
-            conversation,
-            detail,
-            ip,
-        ),
+        insert(audit_log).values(
+            at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            user=user,
+            action=action,
+            conversation=conversation,
+            detail=detail,
+            ip=ip,
+        )
     )
 
 
 def entries(
-    db: sqlite3.Connection,
+    db: Connection,
     *,
     user: str | None = None,
     conversation: str | None = None,
     page: int = 1,
 ) -> tuple[list[AuditEntry], bool]:
     """One page of entries, newest first, and whether there are more."""
-    where, params = ["1"], []
+    a = audit_log.c
+    query = select(a.at, a.user, a.action, a.conversation, a.detail, a.ip)
     if user:
-        where.append("user = ?")
-        params.append(user)
+        query = query.where(a.user == user)
     if conversation:
-        where.append("conversation = ?")
-        params.append(conversation)
-    rows = db.execute(
-        f"SELECT at, user, action, conversation, detail, ip FROM audit_log "
-        f"WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ? OFFSET ?",
-        [*params, PAGE_SIZE + 1, (max(page, 1) - 1) * PAGE_SIZE],
-    ).fetchall()
+        query = query.where(a.conversation == conversation)
+    page_rows = query.order_by(a.id.desc()).limit(PAGE_SIZE + 1)
+    rows = db.execute(page_rows.offset((max(page, 1) - 1) * PAGE_SIZE)).all()
     found = [AuditEntry(*row) for row in rows[:PAGE_SIZE]]
     return found, len(rows) > PAGE_SIZE

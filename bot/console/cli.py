@@ -7,10 +7,10 @@ import getpass
 import sys
 
 from bot.console import audit, users
-from bot.console.database import ConsoleDatabase
 from bot.console.passwords import WeakPassword
-from bot.database_location import redacted, sqlite_file
+from bot.database_location import redacted
 from bot.settings import Settings
+from bot.store.connections import Database
 
 
 def add_commands(
@@ -72,8 +72,8 @@ def _console(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings)
 
 
-def _database(settings: Settings) -> ConsoleDatabase:
-    database = ConsoleDatabase(sqlite_file(settings.database, "The recruiter console"))
+def _database(settings: Settings) -> Database:
+    database = Database(settings.database)
     database.prepare()
     return database
 

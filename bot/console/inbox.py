@@ -3,22 +3,25 @@
 Every filter is an indexed or EXISTS condition on `conversations`, so a page is
 found without aggregating the whole store; the figures a row shows (message
 count, languages, badges, a search snippet) are computed for that page's rows
-only. Search goes through the FTS5 index `messages_fts`, never with the
-recruiter's raw text: `fts_query` rebuilds a query from the words it finds.
+only. Search goes through a full-text index (FTS5's `messages_fts` on SQLite, a GIN
+index on PostgreSQL), never with the recruiter's raw text: `fts_query` and `tsquery`
+rebuild a query from the words they find.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
+from sqlalchemy import Connection, RowMapping
+
 from bot.core.vocabulary import Direction, Outcome, Status
+from bot.store.sql import is_sqlite, run
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, parse_day
 from bot.transcripts.queries import Transcript
@@ -239,6 +242,52 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(quoted)
 
 
+def tsquery(text: str) -> str | None:
+    """`fts_query` for PostgreSQL: the same words, all required, the last as a prefix, as
+    to_tsquery input. Words are letters and digits only, so no tsquery syntax gets in."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text[: MAX_SEARCH_CHARS * 4]))
+    words = [word[:MAX_TOKEN_CHARS] for word in words[:MAX_SEARCH_TOKENS]]
+    if not words:
+        return None
+    if len(words[-1]) >= MIN_PREFIX_CHARS:
+        words[-1] += ":*"
+    return " & ".join(words)
+
+
+def _search(db: Connection, text: str) -> str | None:
+    """The search condition's query in the database's own syntax, None without a search."""
+    if not text:
+        return None
+    return fts_query(text) if is_sqlite(db) else tsquery(text)
+
+
+# The conversations with a message matching the search (its parameter).
+_MATCHING_CONVERSATIONS = """SELECT s.conversation FROM messages s WHERE s.rowid IN
+    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"""
+_PG_QUERY = "to_tsquery('simple', unaccent('unaccent', ?))"
+_PG_MATCHING_CONVERSATIONS = (
+    f"SELECT s.conversation FROM messages s WHERE hirebot_words(s.text) @@ {_PG_QUERY}"
+)
+# Each matching message of the page's conversations (`ids`), with its snippet: the
+# candidate's own messages first. With "rowid IN (...)" FTS5 would run the whole query
+# again for each rowid; "+" keeps the test out of its hands.
+_SNIPPETS = f"""SELECT m.conversation, m.seq,
+    snippet(messages_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
+FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
+WHERE messages_fts MATCH ? AND +messages_fts.rowid IN
+    (SELECT p.rowid FROM messages p WHERE {{ids}})
+ORDER BY m.conversation, m.direction = 'out', m.seq"""
+_PG_SNIPPETS = f"""SELECT m.conversation, m.seq,
+    ts_headline('simple', m.text, {_PG_QUERY}, ?) AS snippet
+FROM messages m
+WHERE hirebot_words(m.text) @@ {_PG_QUERY} AND {{ids}}
+ORDER BY m.conversation, m.direction = 'out', m.seq"""
+_HEADLINE_OPTIONS = (
+    f'StartSel="{HIT_START}", StopSel="{HIT_END}", MaxWords={SNIPPET_TOKENS}, '
+    f'MinWords={SNIPPET_TOKENS // 2}, FragmentDelimiter="…", MaxFragments=1'
+)
+
+
 # -- the page ----------------------------------------------------------------------------
 
 
@@ -308,7 +357,9 @@ class InboxPage:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-def _conditions(filters: InboxFilters, match: str | None) -> tuple[str, list[object]]:
+def _conditions(
+    db: Connection, filters: InboxFilters, match: str | None
+) -> tuple[str, list[object]]:
     """The WHERE clause over `conversations c` and its parameters."""
     where, params = queries.scope(
         filters.period, filters.posting, lower="c.last_activity_at", upper="c.started_at"
@@ -327,21 +378,21 @@ def _conditions(filters: InboxFilters, match: str | None) -> tuple[str, list[obj
         where.append(_BADGE_CONDITIONS[filters.badge])
     if match is not None:
         # A message's words, or the candidate's name or @username.
+        words = _MATCHING_CONVERSATIONS if is_sqlite(db) else _PG_MATCHING_CONVERSATIONS
         where.append(
-            """(c.id IN (SELECT s.conversation FROM messages s WHERE s.rowid IN
-            (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))
-            OR c.candidate IN (SELECT key FROM candidates
-                WHERE display_name LIKE ? ESCAPE '\\' OR username LIKE ? ESCAPE '\\'))"""
+            f"""(c.id IN ({words}) OR c.candidate IN (SELECT key FROM candidates
+                WHERE lower(display_name) LIKE lower(?) ESCAPE '\\'
+                    OR lower(username) LIKE lower(?) ESCAPE '\\'))"""
         )
         name = "%" + _like_escaped(filters.search.strip().lstrip("@")) + "%"
         params += [match, name, name]
-    return " AND ".join(where) or "1", params
+    return " AND ".join(where) or "1=1", params
 
 
-def inbox(db: sqlite3.Connection, filters: InboxFilters) -> InboxPage:
+def inbox(db: Connection, filters: InboxFilters) -> InboxPage:
     """One page of matching conversations, the most recently active first."""
-    match = fts_query(filters.search) if filters.search else None
-    where, params = _conditions(filters, match)
+    match = _search(db, filters.search)
+    where, params = _conditions(db, filters, match)
     offset = (filters.page - 1) * filters.page_size
     if match is None:
         # Walking conversations_by_activity stops at the page: only the count sees them all.
@@ -368,28 +419,31 @@ def _in(column: str, values: Sequence[object]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
 
 
-def _count(db: sqlite3.Connection, where: str, params: Sequence[object]) -> int:
+def _count(db: Connection, where: str, params: Sequence[object]) -> int:
     sql = f"SELECT count(*) FROM conversations c WHERE {where}"
-    return int(db.execute(sql, params).fetchone()[0])
+    return int(run(db, sql, params).scalar_one())
 
 
 def _ordered_ids(
-    db: sqlite3.Connection,
+    db: Connection,
     where: str,
     params: Sequence[object],
     *,
-    limit: int = -1,
+    limit: int | None = None,
     offset: int = 0,
 ) -> list[str]:
-    sql = f"SELECT c.id FROM conversations c WHERE {where} {_ORDER} LIMIT ? OFFSET ?"
-    return [row[0] for row in db.execute(sql, [*params, limit, offset])]
+    sql = f"SELECT c.id FROM conversations c WHERE {where} {_ORDER}"
+    if limit is not None:
+        sql, params = f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]
+    return [row[0] for row in run(db, sql, params)]
 
 
-def _rows(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, sqlite3.Row]:
+def _rows(db: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
     """The conversations `ids` with their candidate and review, by id."""
     if not ids:
         return {}
-    rows = db.execute(
+    rows = run(
+        db,
         f"""SELECT c.id, c.candidate, k.display_name, k.username, c.posting, c.status,
             c.started_at, c.last_activity_at, r.reviewed_by, r.reviewed_at
         FROM conversations c
@@ -397,11 +451,11 @@ def _rows(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, sqlite3.Row]:
         LEFT JOIN conversation_reviews r ON r.conversation = c.id
         WHERE {_in("c.id", ids)}""",
         list(ids),
-    )
+    ).mappings()
     return {row["id"]: row for row in rows}
 
 
-def _row(row: sqlite3.Row, figures: _Figures, snippet: _Snippet | None) -> InboxRow:
+def _row(row: RowMapping, figures: _Figures, snippet: _Snippet | None) -> InboxRow:
     return InboxRow(
         id=row["id"],
         candidate=row["candidate"],
@@ -435,12 +489,13 @@ class _Figures:
         return tuple(sorted(self.by_lang, key=lambda lang: (-self.by_lang[lang], lang)))
 
 
-def _figures(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, _Figures]:
+def _figures(db: Connection, ids: Sequence[str]) -> dict[str, _Figures]:
     """Message counts, badges and languages of the conversations `ids`."""
     figures = {conversation: _Figures() for conversation in ids}
     if not ids:
         return figures
-    rows = db.execute(
+    rows = run(
+        db,
         f"""SELECT m.conversation, m.lang, {_WROTE.format(m="m")} AS wrote, count(*) AS n,
             count(CASE WHEN m.direction = 'out' AND m.outcome = 'fallback' THEN 1 END) AS fallback,
             count(CASE WHEN m.outcome = 'handoff' THEN 1 END) AS handoff,
@@ -449,7 +504,7 @@ def _figures(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, _Figures]:
         WHERE {_in("m.conversation", ids)}
         GROUP BY m.conversation, m.lang, wrote""",
         list(ids),
-    )
+    ).mappings()
     for row in rows:
         figure = figures[row["conversation"]]
         figure.messages += row["n"]
@@ -464,22 +519,20 @@ def _figures(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, _Figures]:
 _Snippet = tuple[int, tuple[tuple[str, bool], ...]]  # seq, parts
 
 
-def _snippets(db: sqlite3.Connection, ids: Sequence[str], match: str) -> dict[str, _Snippet]:
+def _snippets(db: Connection, ids: Sequence[str], match: str) -> dict[str, _Snippet]:
     """For each conversation of `ids`, its first matching message (the candidate's own
     messages before the bot's): seq and snippet parts."""
     if not ids:
         return {}
-    # One pass over the matches, keeping this page's messages. With "rowid IN (...)" FTS5
-    # would run the whole query again for each rowid; "+" keeps the test out of its hands.
-    rows = db.execute(
-        f"""SELECT m.conversation, m.seq,
-            snippet(messages_fts, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet
-        FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-        WHERE messages_fts MATCH ? AND +messages_fts.rowid IN
-            (SELECT p.rowid FROM messages p WHERE {_in("p.conversation", ids)})
-        ORDER BY m.conversation, m.direction = 'out', m.seq""",
-        [HIT_START, HIT_END, match, *ids],
-    )
+    rows = run(
+        db,
+        _SNIPPETS.format(ids=_in("p.conversation", ids))
+        if is_sqlite(db)
+        else _PG_SNIPPETS.format(ids=_in("m.conversation", ids)),
+        [HIT_START, HIT_END, match, *ids]
+        if is_sqlite(db)
+        else [match, _HEADLINE_OPTIONS, match, *ids],
+    ).mappings()
     found: dict[str, _Snippet] = {}
     for row in rows:
         if row["conversation"] not in found:
@@ -510,15 +563,16 @@ _DISTINCT_LANGS = """WITH RECURSIVE l(lang) AS (
 SELECT lang FROM l WHERE lang IS NOT NULL"""
 
 
-def language_choices(db: sqlite3.Connection) -> list[str]:
+def language_choices(db: Connection) -> list[str]:
     """Every language a candidate wrote in (the `lang` filter's values), in order."""
     return [
         lang
-        for (lang,) in db.execute(_DISTINCT_LANGS).fetchall()
-        if db.execute(
+        for (lang,) in run(db, _DISTINCT_LANGS).all()
+        if run(
+            db,
             f"SELECT 1 FROM messages m WHERE m.lang = ? AND {_WROTE.format(m='m')} LIMIT 1",
             (lang,),
-        ).fetchone()
+        ).first()
     ]
 
 
@@ -527,13 +581,12 @@ def language_choices(db: sqlite3.Connection) -> list[str]:
 EXPORT_BATCH = 500
 
 
-def matching_ids(db: sqlite3.Connection, filters: InboxFilters) -> list[str]:
+def matching_ids(db: Connection, filters: InboxFilters) -> list[str]:
     """Every conversation matching `filters` (the page aside), in inbox order."""
-    match = fts_query(filters.search) if filters.search else None
-    return _ordered_ids(db, *_conditions(filters, match))
+    return _ordered_ids(db, *_conditions(db, filters, _search(db, filters.search)))
 
 
-def transcripts_of(db: sqlite3.Connection, ids: Sequence[str]) -> Iterator[Transcript]:
+def transcripts_of(db: Connection, ids: Sequence[str]) -> Iterator[Transcript]:
     """The transcripts of conversations `ids`, in that order, read a batch at a time (for
     `bot.transcripts.export.write_csv`). An id no longer stored is skipped."""
     for start in range(0, len(ids), EXPORT_BATCH):

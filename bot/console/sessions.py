@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from itsdangerous import BadSignature, Signer
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 from bot.console.users import User, get_user
+from bot.store.tables import console_sessions as sessions
 
 COOKIE = "hirebot_session"
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before a write
@@ -36,30 +37,38 @@ class SessionBook:
         self.idle = idle
         self.lifetime = lifetime
 
-    def start(self, db: sqlite3.Connection, user: User) -> str:
+    def start(self, db: Connection, user: User) -> str:
         """A new session for `user`; returns the cookie value."""
         session_id = secrets.token_urlsafe(32)
         at = _now()
+        s = sessions.c
+        stale = or_(s.last_seen_at < _iso(at - self.idle), s.created_at < _iso(at - self.lifetime))
+        db.execute(delete(sessions).where(stale))
         db.execute(
-            "DELETE FROM console_sessions WHERE last_seen_at < ? OR created_at < ?",
-            (_iso(at - self.idle), _iso(at - self.lifetime)),
-        )
-        db.execute(
-            "INSERT INTO console_sessions VALUES (?, ?, ?, ?, ?)",
-            (_hash(session_id), user.name, secrets.token_urlsafe(32), _iso(at), _iso(at)),
+            insert(sessions).values(
+                id_hash=_hash(session_id),
+                user=user.name,
+                csrf=secrets.token_urlsafe(32),
+                created_at=_iso(at),
+                last_seen_at=_iso(at),
+            )
         )
         return self._signer.sign(session_id).decode()
 
-    def resume(self, db: sqlite3.Connection, cookie: str | None) -> Session | None:
+    def resume(self, db: Connection, cookie: str | None) -> Session | None:
         """The live session behind `cookie`, or None (expired, ended, forged, disabled)."""
         session_id = self._unsign(cookie)
         if session_id is None:
             return None
         id_hash = _hash(session_id)
-        row = db.execute(
-            "SELECT user, csrf, created_at, last_seen_at FROM console_sessions WHERE id_hash = ?",
-            (id_hash,),
-        ).fetchone()
+        s = sessions.c
+        row = (
+            db.execute(
+                select(s.user, s.csrf, s.created_at, s.last_seen_at).where(s.id_hash == id_hash)
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         at = _now()
@@ -70,17 +79,14 @@ class SessionBook:
         )
         user = get_user(db, row["user"])
         if expired or user is None or user.disabled:
-            db.execute("DELETE FROM console_sessions WHERE id_hash = ?", (id_hash,))
+            db.execute(delete(sessions).where(s.id_hash == id_hash))
             return None
         if at - last_seen > TOUCH_EVERY:
-            db.execute(
-                "UPDATE console_sessions SET last_seen_at = ? WHERE id_hash = ?",
-                (_iso(at), id_hash),
-            )
+            db.execute(update(sessions).where(s.id_hash == id_hash).values(last_seen_at=_iso(at)))
         return Session(user, row["csrf"], id_hash)
 
-    def end(self, db: sqlite3.Connection, session: Session) -> None:
-        db.execute("DELETE FROM console_sessions WHERE id_hash = ?", (session.id_hash,))
+    def end(self, db: Connection, session: Session) -> None:
+        db.execute(delete(sessions).where(sessions.c.id_hash == session.id_hash))
 
     def _unsign(self, cookie: str | None) -> str | None:
         if not cookie:

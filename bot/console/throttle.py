@@ -8,22 +8,26 @@ once, and an admin's unlock or a password reset lifts the back-off.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from bot.store.tables import console_login_failures as failed
 
 WINDOW = timedelta(hours=1)  # failures older than this are forgotten
 FREE_TRIES = 5  # failed sign-ins per pair before any wait
 MAX_WAIT = timedelta(minutes=15)
 
 
-def retry_after(db: sqlite3.Connection, user: str, ip: str) -> timedelta | None:
+def retry_after(db: Connection, user: str, ip: str) -> timedelta | None:
     """How long this address must wait before trying this account again, or None."""
     now = datetime.now(UTC)
+    since = (now - WINDOW).isoformat(timespec="seconds")
     rows = db.execute(
-        "SELECT at FROM console_login_failures WHERE user = ? AND ip = ? AND at >= ? "
-        "ORDER BY at DESC",
-        (user, ip, (now - WINDOW).isoformat(timespec="seconds")),
-    ).fetchall()
+        select(failed.c.at)
+        .where(failed.c.user == user, failed.c.ip == ip, failed.c.at >= since)
+        .order_by(failed.c.at.desc())
+    ).all()
     if len(rows) < FREE_TRIES:
         return None
     # 1 s after the 5th failure, then 2, 4, 8 s ... up to MAX_WAIT after the latest.
@@ -32,28 +36,20 @@ def retry_after(db: sqlite3.Connection, user: str, ip: str) -> timedelta | None:
     return left if left > timedelta(0) else None
 
 
-def record_failure(db: sqlite3.Connection, user: str, ip: str) -> None:
+def record_failure(db: Connection, user: str, ip: str) -> None:
     now = datetime.now(UTC)
-    db.execute(
-        "DELETE FROM console_login_failures WHERE at < ?",
-        ((now - WINDOW).isoformat(timespec="seconds"),),
-    )
-    db.execute(
-        "INSERT INTO console_login_failures VALUES (?, ?, ?)",
-        (now.isoformat(timespec="milliseconds"), user, ip),
-    )
+    db.execute(delete(failed).where(failed.c.at < (now - WINDOW).isoformat(timespec="seconds")))
+    db.execute(insert(failed).values(at=now.isoformat(timespec="milliseconds"), user=user, ip=ip))
 
 
-def clear(db: sqlite3.Connection, user: str) -> int:
+def clear(db: Connection, user: str) -> int:
     """Forget the account's failures from every address (a sign-in, an unlock, a reset);
     returns how many there were."""
-    return db.execute("DELETE FROM console_login_failures WHERE user = ?", (user,)).rowcount
+    return db.execute(delete(failed).where(failed.c.user == user)).rowcount
 
 
-def failures(db: sqlite3.Connection, user: str) -> int:
+def failures(db: Connection, user: str) -> int:
     """The account's recent failures, from any address (for the accounts page)."""
     since = (datetime.now(UTC) - WINDOW).isoformat(timespec="seconds")
-    row = db.execute(
-        "SELECT count(*) FROM console_login_failures WHERE user = ? AND at >= ?", (user, since)
-    ).fetchone()
-    return int(row[0])
+    counted = select(func.count()).where(failed.c.user == user, failed.c.at >= since)
+    return int(db.execute(counted).scalar_one())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection, delete, insert, select
+
+from bot.store.database import conflict_insert
+from bot.store.tables import conversation_notes, conversation_reviews
 from bot.transcripts import queries
 from bot.transcripts.queries import ConversationSummary, Message
 
@@ -61,20 +64,20 @@ class ConversationView:
         return self.review is not None and self.review.at >= self.summary.last_activity_at
 
 
-def load(db: sqlite3.Connection, conversation_id: str) -> ConversationView | None:
+def load(db: Connection, conversation_id: str) -> ConversationView | None:
     summary = queries.conversation(db, conversation_id)
     if summary is None:
         return None
     messages = queries.messages(db, conversation_id)
+    r, n = conversation_reviews.c, conversation_notes.c
     row = db.execute(
-        "SELECT reviewed_by, reviewed_at FROM conversation_reviews WHERE conversation = ?",
-        (conversation_id,),
-    ).fetchone()
+        select(r.reviewed_by, r.reviewed_at).where(r.conversation == conversation_id)
+    ).first()
     notes = db.execute(
-        "SELECT author, text, created_at FROM conversation_notes WHERE conversation = ? "
-        "ORDER BY id",
-        (conversation_id,),
-    ).fetchall()
+        select(n.author, n.text, n.created_at)
+        .where(n.conversation == conversation_id)
+        .order_by(n.id)
+    ).all()
     return ConversationView(
         summary=summary,
         messages=messages,
@@ -102,28 +105,36 @@ def timeline(messages: tuple[Message, ...]) -> tuple[TimelineEvent, ...]:
     return tuple(TimelineEvent(e.at, e.label, _excerpt(e.excerpt)) for e in events)
 
 
-def mark_reviewed(db: sqlite3.Connection, conversation_id: str, user: str) -> None:
+def mark_reviewed(db: Connection, conversation_id: str, user: str) -> None:
+    review = conflict_insert(db, conversation_reviews).values(
+        conversation=conversation_id, reviewed_by=user, reviewed_at=_now()
+    )
     db.execute(
-        "INSERT INTO conversation_reviews VALUES (?, ?, ?) ON CONFLICT (conversation) "
-        "DO UPDATE SET reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at",
-        (conversation_id, user, _now()),
+        review.on_conflict_do_update(
+            index_elements=["conversation"],
+            set_={
+                "reviewed_by": review.excluded.reviewed_by,
+                "reviewed_at": review.excluded.reviewed_at,
+            },
+        )
     )
 
 
-def mark_unreviewed(db: sqlite3.Connection, conversation_id: str) -> None:
-    db.execute("DELETE FROM conversation_reviews WHERE conversation = ?", (conversation_id,))
+def mark_unreviewed(db: Connection, conversation_id: str) -> None:
+    reviews = conversation_reviews
+    db.execute(delete(reviews).where(reviews.c.conversation == conversation_id))
 
 
-def add_note(db: sqlite3.Connection, conversation_id: str, author: str, text: str) -> None:
+def add_note(db: Connection, conversation_id: str, author: str, text: str) -> None:
     text = text.strip()
     if not text:
         raise NoteError("empty")
     if len(text) > MAX_NOTE_CHARS:
         raise NoteError("long")
     db.execute(
-        "INSERT INTO conversation_notes (conversation, author, text, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        (conversation_id, author, text, _now()),
+        insert(conversation_notes).values(
+            conversation=conversation_id, author=author, text=text, created_at=_now()
+        )
     )
 
 

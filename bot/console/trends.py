@@ -20,13 +20,15 @@ each one's message up by id.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
+from sqlalchemy import Connection
+
 from bot.core.vocabulary import REPLY_OUTCOMES
+from bot.store.sql import is_sqlite, run
 from bot.transcripts.periods import Period, last_days, today
 from bot.transcripts.stats import TOP_TOPICS
 
@@ -126,7 +128,7 @@ class Trends:
     feedback: Feedback = field(default_factory=Feedback)
 
 
-def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trends:
+def trends(db: Connection, period: Period, posting: str | None) -> Trends:
     """The figures of a closed `period`, for one posting or (None) all of them."""
     if not (period.since and period.until):
         raise ValueError("trends need a closed period")
@@ -134,18 +136,21 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
     # The unary + keeps SQLite on messages_by_day rather than reading every message of
     # the posting, whatever its date, through messages_by_conversation and the table:
     # the cost then follows the period, not the posting's whole history.
-    of_posting = " AND +conversation IN (SELECT id FROM conversations WHERE posting = ?)"
+    plus = "+" if is_sqlite(db) else ""
+    of_posting = f" AND {plus}conversation IN (SELECT id FROM conversations WHERE posting = ?)"
     posting_params = [posting] if posting else []
 
     # Grouped in the order of messages_by_day: SQLite streams the groups, no sort.
-    counts = db.execute(
+    counts = run(
+        db,
         f"""SELECT {_DAY}, direction, outcome, lang, count(*) FROM messages
         WHERE {_DAY} BETWEEN ? AND ?{of_posting if posting else ""}
         GROUP BY {_DAY}, direction, outcome, lang""",
         [str(period.since), str(period.until), *posting_params],
     ).fetchall()
     # Day by day, SQLite jumps straight to the index entries of the day's answers.
-    answered_topics = db.execute(
+    answered_topics = run(
+        db,
         f"""SELECT topics, count(*) FROM messages
         WHERE {_DAY} IN ({", ".join("?" * len(days))}) AND direction = 'out'
             AND outcome = 'answer'{of_posting if posting else ""}
@@ -180,18 +185,19 @@ def trends(db: sqlite3.Connection, period: Period, posting: str | None) -> Trend
     )
 
 
-def _feedback(db: sqlite3.Connection, period: Period, posting: str | None) -> Feedback:
+def _feedback(db: Connection, period: Period, posting: str | None) -> Feedback:
     # Votes are far fewer than messages: walk them and look each message up by id
-    # (CROSS JOIN keeps that order), rather than walk the period's replies.
-    sql = """SELECT count(*), coalesce(sum(f.helpful), 0)
-        FROM feedback f CROSS JOIN messages m ON m.id = f.message
+    # (SQLite's CROSS JOIN keeps that order), rather than walk the period's replies.
+    join = "CROSS JOIN" if is_sqlite(db) else "JOIN"
+    sql = f"""SELECT count(*), coalesce(sum(f.helpful), 0)
+        FROM feedback f {join} messages m ON m.id = f.message
         WHERE m.created_at >= ? AND m.created_at < ? AND m.direction = 'out'
-            AND m.outcome IN ({})""".format(", ".join("?" * len(REPLY_OUTCOMES)))
+            AND m.outcome IN ({", ".join("?" * len(REPLY_OUTCOMES))})"""
     params: list[object] = [period.lower, period.upper, *REPLY_OUTCOMES]
     if posting:
         sql += " AND m.conversation IN (SELECT id FROM conversations WHERE posting = ?)"
         params.append(posting)
-    votes, helpful = db.execute(sql, params).fetchone()
+    votes, helpful = run(db, sql, params).one()
     return Feedback(helpful=int(helpful), votes=int(votes))
 
 

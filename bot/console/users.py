@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+
 from bot.console import passwords
 from bot.core.vocabulary import Role
+from bot.store.tables import console_login_failures, console_sessions, console_users
 
 ROLES = tuple(Role)  # viewer, recruiter, admin
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
+u = console_users.c
+_SELECT = select(u.name, u.role, u.disabled, u.created_at, u.password_changed_at)
 
 
 class UserError(Exception):
@@ -40,15 +44,24 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def add_user(db: sqlite3.Connection, name: str, role: str, password: str) -> User:
+def add_user(db: Connection, name: str, role: str, password: str) -> User:
     check_new(db, name, role)
     hashed = passwords.hash_password(password)
     at = now()
-    db.execute("INSERT INTO console_users VALUES (?, ?, ?, 0, ?, ?)", (name, role, hashed, at, at))
+    db.execute(
+        insert(console_users).values(
+            name=name,
+            role=role,
+            password_hash=hashed,
+            disabled=0,
+            created_at=at,
+            password_changed_at=at,
+        )
+    )
     return User(name, role, False, at, at)
 
 
-def check_new(db: sqlite3.Connection, name: str, role: str) -> None:
+def check_new(db: Connection, name: str, role: str) -> None:
     """UserError unless an account `name` with `role` can be added."""
     if not NAME.fullmatch(name):
         raise UserError(
@@ -61,63 +74,54 @@ def check_new(db: sqlite3.Connection, name: str, role: str) -> None:
         raise UserError(f"There is already a user named {name!r}.")
 
 
-def get_user(db: sqlite3.Connection, name: str) -> User | None:
-    row = db.execute(
-        "SELECT name, role, disabled, created_at, password_changed_at FROM console_users "
-        "WHERE name = ?",
-        (name,),
-    ).fetchone()
+def get_user(db: Connection, name: str) -> User | None:
+    row = db.execute(_SELECT.where(u.name == name)).mappings().first()
     return _user(row) if row else None
 
 
-def list_users(db: sqlite3.Connection) -> list[User]:
-    rows = db.execute(
-        "SELECT name, role, disabled, created_at, password_changed_at FROM console_users "
-        "ORDER BY name COLLATE NOCASE"
-    )
-    return [_user(row) for row in rows]
+def list_users(db: Connection) -> list[User]:
+    return [_user(row) for row in db.execute(_SELECT.order_by(func.lower(u.name))).mappings()]
 
 
-def set_disabled(db: sqlite3.Connection, name: str, disabled: bool) -> User:
+def set_disabled(db: Connection, name: str, disabled: bool) -> User:
     """Disable (ending every session at once) or enable an account."""
     user = existing(db, name)
-    db.execute("UPDATE console_users SET disabled = ? WHERE name = ?", (int(disabled), name))
+    db.execute(update(console_users).where(u.name == name).values(disabled=int(disabled)))
     if disabled:
-        db.execute("DELETE FROM console_sessions WHERE user = ?", (name,))
+        db.execute(delete(console_sessions).where(console_sessions.c.user == name))
     return existing(db, user.name)
 
 
-def reset_password(db: sqlite3.Connection, name: str, password: str) -> User:
+def reset_password(db: Connection, name: str, password: str) -> User:
     """Set a new password and end the account's sessions."""
     user = existing(db, name)
     db.execute(
-        "UPDATE console_users SET password_hash = ?, password_changed_at = ? WHERE name = ?",
-        (passwords.hash_password(password), now(), user.name),
+        update(console_users)
+        .where(u.name == user.name)
+        .values(password_hash=passwords.hash_password(password), password_changed_at=now())
     )
-    db.execute("DELETE FROM console_sessions WHERE user = ?", (user.name,))
-    db.execute("DELETE FROM console_login_failures WHERE user = ?", (user.name,))  # unlocked
+    db.execute(delete(console_sessions).where(console_sessions.c.user == user.name))
+    failures = console_login_failures
+    db.execute(delete(failures).where(failures.c.user == user.name))  # unlocked
     return existing(db, user.name)
 
 
-def authenticate(db: sqlite3.Connection, name: str, password: str) -> User | None:
+def authenticate(db: Connection, name: str, password: str) -> User | None:
     """The enabled account with this name and password, else None (in the same time)."""
-    row = db.execute(
-        "SELECT name, role, disabled, created_at, password_changed_at, password_hash "
-        "FROM console_users WHERE name = ?",
-        (name,),
-    ).fetchone()
+    row = db.execute(_SELECT.add_columns(u.password_hash).where(u.name == name)).mappings().first()
     stored = row["password_hash"] if row else None
     if not passwords.verify(stored, password) or row is None or row["disabled"]:
         return None
     if stored is not None and passwords.needs_rehash(stored):
         db.execute(
-            "UPDATE console_users SET password_hash = ? WHERE name = ?",
-            (passwords.hash_password(password), row["name"]),
+            update(console_users)
+            .where(u.name == row["name"])
+            .values(password_hash=passwords.hash_password(password))
         )
     return _user(row)
 
 
-def existing(db: sqlite3.Connection, name: str) -> User:
+def existing(db: Connection, name: str) -> User:
     """The account `name`, or UserError saying there is none."""
     user = get_user(db, name)
     if user is None:
@@ -125,7 +129,7 @@ def existing(db: sqlite3.Connection, name: str) -> User:
     return user
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: RowMapping) -> User:
     return User(
         name=row["name"],
         role=row["role"],

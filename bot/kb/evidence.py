@@ -1,6 +1,6 @@
 """What the transcripts say about the knowledge base: each question and what became of it.
 
-Read-only, over a connection from `bot.transcripts.queries.connect`. A channel logs
+Read-only, over a reader from `bot.store.connections`. A channel logs
 a question as an incoming message with no outcome, immediately followed by the
 bot's reply (`ConversationLog.exchange`); a "did you mean" choice is the next
 incoming message, a `command` that names the chosen topic (Telegram) or a
@@ -9,11 +9,14 @@ incoming message, a `command` that names the chosen topic (Telegram) or a
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from bot.core.vocabulary import Direction, Outcome
+from bot.store.connections import revision_of
+from bot.store.sql import run
 from bot.transcripts.periods import Period
 from bot.transcripts.queries import QUESTION_BEFORE_FALLBACK, scope
 
@@ -56,12 +59,13 @@ class _Row:
     helpful: bool | None
 
 
-def questions(db: sqlite3.Connection, period: Period, posting: str | None = None) -> list[Asked]:
+def questions(db: Connection, period: Period, posting: str | None = None) -> list[Asked]:
     """Every question asked within `period` that got an answer, a clarify or a fallback."""
     # Conversations that overlap the period.
     where, params = scope(period, posting, lower="c.last_activity_at", upper="c.started_at")
-    where.append("1")
-    rows = db.execute(
+    where.append("1=1")
+    rows = run(
+        db,
         f"""SELECT m.conversation, c.candidate, c.posting, m.id, m.direction, m.text,
             m.outcome, m.topics, m.lang, m.created_at, f.helpful
         FROM conversations c
@@ -70,7 +74,7 @@ def questions(db: sqlite3.Connection, period: Period, posting: str | None = None
         WHERE {" AND ".join(where)}
         ORDER BY m.conversation, m.seq, m.created_at""",
         params,
-    )
+    ).mappings()
     found: list[Asked] = []
     current: str | None = None
     batch: list[_Row] = []
@@ -183,7 +187,7 @@ class UnansweredQuestion:
 
 
 def fallbacks(
-    db: sqlite3.Connection, period: Period, active_since: str, posting: str | None = None
+    db: Connection, period: Period, active_since: str, posting: str | None = None
 ) -> list[UnansweredQuestion]:
     """The question before each fallback within `period`, in conversations active since
     `active_since` (the retention cut-off), newest first."""
@@ -195,7 +199,8 @@ def fallbacks(
         "c.last_activity_at >= ?",
     ]
     params.append(active_since)
-    rows = db.execute(
+    rows = run(
+        db,
         f"""SELECT q.text, q.lang, q.created_at, q.conversation, c.posting, c.candidate,
             k.channel, k.external_id, k.display_name, k.username, k.language
         FROM messages f
@@ -205,7 +210,7 @@ def fallbacks(
         WHERE {" AND ".join(where)}
         ORDER BY f.created_at DESC""",
         params,
-    )
+    ).mappings()
     return [
         UnansweredQuestion(
             text=r["text"],
@@ -224,13 +229,13 @@ def fallbacks(
     ]
 
 
-def notified(db: sqlite3.Connection, topic: str) -> set[str]:
+def notified(db: Connection, topic: str) -> set[str]:
     """Candidates already sent the answer to `topic` (nobody before schema v4)."""
     if schema_version(db) < NOTIFICATIONS_VERSION:
         return set()
-    rows = db.execute("SELECT candidate FROM notifications WHERE topic = ?", (topic,))
+    rows = run(db, "SELECT candidate FROM notifications WHERE topic = ?", (topic,))
     return {row[0] for row in rows}
 
 
-def schema_version(db: sqlite3.Connection) -> int:
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
+def schema_version(db: Connection) -> int:
+    return revision_of(db)

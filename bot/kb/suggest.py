@@ -23,7 +23,6 @@ import argparse
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -34,7 +33,7 @@ from bot.core.text import MAX_MATCH_CHARS, clean
 from bot.kb.evidence import ANSWER, CLARIFY, FALLBACK, NOT_STATED, Asked, questions
 from bot.kb.transcript_args import friendly, period_since, transcript_arguments
 from bot.settings import Settings
-from bot.transcripts import queries
+from bot.store.connections import reading
 from bot.transcripts.grouping import QuestionGroup, group_questions, normal_form
 from bot.transcripts.periods import Period, today
 from bot.transcripts.queries import AskedQuestion, UnstatedQuestion, is_unknown_key
@@ -511,7 +510,7 @@ def add_command(
 def run(args: argparse.Namespace, settings: Settings) -> int:
     responder = Responder(load_knowledge(settings.knowledge, args.posting or settings.posting))
     period = period_since(args.since)
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         asked = questions(db, period, args.posting)
     found = suggest(asked, responder, period, args.posting, args.min_count)
     reviewed = today()

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.database_location import parse_location, redacted
 from bot.settings import Settings
+from bot.store.connections import TranscriptsError
 from bot.transcripts.cli import day_argument
 from bot.transcripts.periods import Period, parse_day
-from bot.transcripts.queries import TranscriptsError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 DEFAULT_SINCE = "30d"
@@ -60,7 +62,7 @@ def friendly(handler: Handler) -> Handler:
             return handler(args, settings)
         except (TranscriptsError, CommandError) as exc:
             print(f"Error: {exc}", file=sys.stderr)
-        except sqlite3.Error as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             print(
                 f"Error: problem with the transcript database {redacted(settings.database)}: {exc}",
                 file=sys.stderr,

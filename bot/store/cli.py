@@ -7,12 +7,17 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.database_location import parse_location, redacted, sqlite_file
 from bot.settings import Settings
 from bot.store.backup import BackupError, backup, restore
 
 # PostgreSQL has its operator's backups (CloudNativePG, a managed instance's).
-BACKUPS = "db backup and restore (for PostgreSQL, use its own backups)"
+BACKUPS = (
+    "db backup and restore copy a SQLite file. For PostgreSQL use its own backups "
+    "(pg_dump, CloudNativePG's, a managed instance's); "
+)
 
 
 def add_commands(
@@ -53,7 +58,7 @@ def _upgrade(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         done = upgrade_now(settings.database)
-    except (SchemaTooNew, sqlite3.Error, OSError) as exc:
+    except (SchemaTooNew, DBAPIError, sqlite3.Error, OSError) as exc:
         print(f"Upgrade failed: {exc}", file=sys.stderr)
         return 1
     where = redacted(settings.database)

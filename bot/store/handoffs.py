@@ -7,10 +7,9 @@ through the database, so the console may run in its own process.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.knowledge import LANGUAGES
@@ -18,6 +17,7 @@ from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome, Status
 from bot.store.database import READ_ONLY
 from bot.store.events import now
+from bot.store.sql import run
 from bot.store.tables import candidates, recruiter_replies
 
 SENDING = "sending"  # sent_at while the bot sends it: no other process takes it
@@ -57,20 +57,21 @@ class RecruiterReply:
         return "queued" if self.sent_at in (None, SENDING) else "sent"
 
 
-def waiting(db: sqlite3.Connection) -> list[WaitingHandOff]:
+def waiting(db: Connection) -> list[WaitingHandOff]:
     """Handed-off conversations with no recruiter reply since, the longest waiting first."""
-    rows = db.execute(
+    rows = run(
+        db,
         """SELECT c.id, c.candidate, c.posting, k.channel, k.display_name, k.username,
             (SELECT max(m.created_at) FROM messages m
-                WHERE m.conversation = c.id AND m.outcome = :handoff) AS since,
+                WHERE m.conversation = c.id AND m.outcome = ?) AS since,
             (SELECT max(m.created_at) FROM messages m
-                WHERE m.conversation = c.id AND m.outcome = :recruiter) AS answered,
+                WHERE m.conversation = c.id AND m.outcome = ?) AS answered,
             (SELECT max(r.created_at) FROM recruiter_replies r
                 WHERE r.conversation = c.id AND r.error IS NULL) AS replied
         FROM conversations c LEFT JOIN candidates k ON k.key = c.candidate
-        WHERE c.status = :status""",
-        {"handoff": Outcome.HANDOFF, "recruiter": Outcome.RECRUITER, "status": Status.HANDED_OFF},
-    ).fetchall()
+        WHERE c.status = ?""",
+        (Outcome.HANDOFF, Outcome.RECRUITER, Status.HANDED_OFF),
+    ).all()
     found = [
         WaitingHandOff(r[0], r[1], r[3], r[4], r[5], r[2], r[6] or "", _asked(db, r[0]))
         for r in rows
@@ -79,14 +80,15 @@ def waiting(db: sqlite3.Connection) -> list[WaitingHandOff]:
     return sorted(found, key=lambda w: w.since)
 
 
-def _asked(db: sqlite3.Connection, conversation: str) -> str | None:
+def _asked(db: Connection, conversation: str) -> str | None:
     """The candidate's latest words that are a question, not a button or a bare command
     ("/human is there a gym?" gives "is there a gym?")."""
-    rows = db.execute(
+    rows = run(
+        db,
         "SELECT text, outcome FROM messages WHERE conversation = ? AND direction = 'in' "
         "AND (outcome IS NULL OR outcome = ?) ORDER BY seq DESC LIMIT 20",
         (conversation, Outcome.HANDOFF),
-    ).fetchall()
+    ).all()
     for text, outcome in rows:
         words = str(text)
         if words.startswith("/"):
@@ -96,26 +98,26 @@ def _asked(db: sqlite3.Connection, conversation: str) -> str | None:
     return None
 
 
-def enqueue(db: sqlite3.Connection, conversation: str, author: str, text: str) -> int:
+def enqueue(db: Connection, conversation: str, author: str, text: str) -> int:
     """Queue a recruiter's reply in `conversation` for the bot to send; its id."""
-    row = db.execute("SELECT candidate FROM conversations WHERE id = ?", (conversation,))
-    found = row.fetchone()
+    found = run(db, "SELECT candidate FROM conversations WHERE id = ?", (conversation,)).first()
     if found is None:
         raise LookupError(conversation)
-    cursor = db.execute(
-        "INSERT INTO recruiter_replies (conversation, candidate, author, text, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (conversation, found[0], author, text, now()),
+    queued = insert(recruiter_replies).values(
+        conversation=conversation, candidate=found[0], author=author, text=text, created_at=now()
     )
-    return int(cursor.lastrowid or 0)
+    return int(db.execute(queued.returning(recruiter_replies.c.id)).scalar_one())
 
 
-def replies(db: sqlite3.Connection, conversation: str) -> list[RecruiterReply]:
+def replies(db: Connection, conversation: str) -> list[RecruiterReply]:
+    r = recruiter_replies.c
     rows = db.execute(
-        "SELECT id, conversation, candidate, author, text, created_at, sent_at, error "
-        "FROM recruiter_replies WHERE conversation = ? ORDER BY id",
-        (conversation,),
-    ).fetchall()
+        select(
+            r.id, r.conversation, r.candidate, r.author, r.text, r.created_at, r.sent_at, r.error
+        )
+        .where(r.conversation == conversation)
+        .order_by(r.id)
+    ).all()
     return [RecruiterReply(*r) for r in rows]
 
 

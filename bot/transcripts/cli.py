@@ -10,7 +10,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
@@ -18,17 +17,19 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
+from sqlalchemy.exc import DBAPIError
 
 from bot.database_location import Location, parse_location, redacted
 from bot.settings import Settings
 from bot.store import TranscriptStore
+from bot.store.connections import Database, TranscriptsError, check, reading
 from bot.transcripts import queries
 from bot.transcripts.export import write_csv, write_jsonl
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.html_report import write_html
 from bot.transcripts.periods import Period, last_days, parse_day, today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
-from bot.transcripts.queries import Filters, Transcript, TranscriptsError
+from bot.transcripts.queries import Filters, Transcript
 from bot.transcripts.render import (
     print_conversations,
     print_stats,
@@ -167,7 +168,7 @@ def _friendly(handler: Handler) -> Handler:
             return handler(args, settings)
         except TranscriptsError as exc:
             _error(str(exc))
-        except sqlite3.Error as exc:
+        except (DBAPIError, sqlite3.Error) as exc:
             _error(f"Problem with the transcript database {redacted(settings.database)}: {exc}")
         return 1
 
@@ -210,7 +211,7 @@ def describe(filters: Filters) -> str:
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     filters = _filters(args)
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         rows = queries.conversations(db, filters, args.limit)
         total = queries.count_conversations(db, filters) if len(rows) == args.limit else len(rows)
     print_conversations(Console(), rows, total, describe(filters))
@@ -218,7 +219,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         summary = queries.find_conversation(db, args.id)
         transcript = Transcript(summary, queries.messages(db, summary.id))
     print_transcript(Console(), transcript)
@@ -227,7 +228,7 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 
 def _unanswered(args: argparse.Namespace, settings: Settings) -> int:
     period = Period(args.since, args.until)
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         asked = queries.fallback_questions(db, period, args.posting)
     groups = group_questions(asked)
     if args.json:
@@ -261,7 +262,7 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         period = last_days(STATS_DAYS, now=args.until)
     if period.since and period.until and period.since > period.until:
         raise TranscriptsError(f"--since ({period.since}) is after --until ({period.until}).")
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         figures = compute(queries.scoped_messages(db, period, args.posting), period, args.posting)
     if args.json:
         print(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
@@ -277,12 +278,13 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "html" and args.output is None:
         raise TranscriptsError("An HTML report needs a file: add --output report.html")
     filters = _filters(args)
-    with closing(queries.connect(settings.database)) as db:
+    aliases = Pseudonymizer(salt(Database(settings.database))) if args.pseudonymize else None
+    with reading(settings.database) as db:
         total = queries.count_conversations(db, filters)
         total = min(total, args.limit) if args.limit else total
         items: Iterable[Transcript] = queries.transcripts(db, filters, args.limit)
-        if args.pseudonymize:
-            items = map(Pseudonymizer(salt(db, Path(settings.database))).apply, items)
+        if aliases is not None:
+            items = map(aliases.apply, items)
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
         write = _writer(
             args.format,
@@ -348,7 +350,7 @@ def _tracked(items: Iterable[Transcript], total: int) -> Iterator[Transcript]:
 
 
 def _purge(args: argparse.Namespace, settings: Settings) -> int:
-    queries.connect(settings.database).close()  # a clear error if it is not there
+    check(settings.database)  # a clear error if it is not there
     removed = asyncio.run(_purge_store(settings.database, settings.retention_days))
     cutoff = (datetime.now(UTC) - timedelta(days=settings.retention_days)).strftime(
         "%Y-%m-%d %H:%M"
@@ -368,7 +370,7 @@ async def _purge_store(path: Location, days: int) -> int:
 
 def _erase(args: argparse.Namespace, settings: Settings) -> int:
     key = args.candidate.strip()
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         name, conversations, messages = queries.candidate_footprint(db, key)
     spill = TranscriptStore(settings.database).spill_path  # rows the bot could not store yet
     if name is None and not conversations and not messages and not spill.exists():

@@ -12,11 +12,8 @@ import dataclasses
 import hashlib
 import hmac
 import re
-import secrets
-import sqlite3
-from contextlib import closing
-from pathlib import Path
 
+from bot.store.connections import Database
 from bot.transcripts.queries import Transcript
 
 SALT_KEY = "pseudonym_salt"
@@ -24,21 +21,9 @@ SALT_KEY = "pseudonym_salt"
 MIN_SCRUBBED_LENGTH = 3
 
 
-def salt(db: sqlite3.Connection, path: Path) -> str:
+def salt(database: Database) -> str:
     """The database's pseudonym salt, created on first use through a short write."""
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (SALT_KEY,)).fetchone()
-    if row:
-        return str(row[0])
-    uri = f"{path.resolve().as_uri()}?mode=rw"
-    with closing(sqlite3.connect(uri, uri=True, timeout=5)) as writer:
-        with writer:  # one transaction; if the bot or another export won the race, keep theirs
-            writer.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                (SALT_KEY, secrets.token_hex(16)),
-            )
-        return str(
-            writer.execute("SELECT value FROM meta WHERE key = ?", (SALT_KEY,)).fetchone()[0]
-        )
+    return database.meta_value(SALT_KEY)
 
 
 class Pseudonymizer:

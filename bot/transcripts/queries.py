@@ -7,45 +7,20 @@ lock the bot's data.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
-from bot.database_location import Location, sqlite_file
-from bot.store.migrations.revision import schema_revision
+from bot.store.connections import TranscriptsError
+from bot.store.sql import run
 from bot.transcripts.periods import Period
 
-# Schema v2 added messages.lang, which these reads use.
-MIN_SCHEMA_VERSION = 2
 # What the bot can say back to a question; "command" replies (a topic list) are not answers.
 OUTCOMES = tuple(str(o) for o in (*REPLY_OUTCOMES, Outcome.COMMAND))
 SHORT_ID = 8
-
-
-class TranscriptsError(Exception):
-    """A problem the recruiter can fix; the message says how."""
-
-
-class DatabaseNotFound(TranscriptsError):
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"No transcript database at {path}.\n"
-            "Set BOT_DATABASE or pass --database PATH (the bot creates the file "
-            "when it logs its first conversation)."
-        )
-        self.path = path
-
-
-class NotATranscriptDatabase(TranscriptsError):
-    def __init__(self, path: Path, version: int) -> None:
-        super().__init__(
-            f"{path} is not a transcript database this tool can read "
-            f"(schema version {version}, at least {MIN_SCHEMA_VERSION} needed). "
-            "Starting the bot once upgrades an older one."
-        )
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,25 +125,6 @@ class AskedQuestion:
     conversation: str
 
 
-def connect(location: Location) -> sqlite3.Connection:
-    """Open the transcript database read-only; TranscriptsError if it is not one,
-    NotOnPostgreSQL if it is a PostgreSQL server."""
-    path = sqlite_file(location, "Reading transcripts (recruiter tools, reports, kb)")
-    if not path.is_file():
-        raise DatabaseNotFound(path)
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    db.row_factory = sqlite3.Row
-    try:
-        version = schema_revision(db)
-    except sqlite3.DatabaseError:  # "file is not a database"
-        db.close()
-        raise NotATranscriptDatabase(path, 0) from None
-    if version < MIN_SCHEMA_VERSION:
-        db.close()
-        raise NotATranscriptDatabase(path, version)
-    return db
-
-
 # -- conversations ---------------------------------------------------------------------
 
 _SUMMARY = """
@@ -189,7 +145,7 @@ WITH summary AS (
     LEFT JOIN messages m ON m.conversation = c.id
     LEFT JOIN feedback f ON f.message = m.id
     WHERE {inner}
-    GROUP BY c.id
+    GROUP BY c.id, k.key
 )
 """
 _SUMMARY_COLUMNS = ", ".join(f.name for f in fields(ConversationSummary))
@@ -197,7 +153,7 @@ _SUMMARY_COLUMNS = ", ".join(f.name for f in fields(ConversationSummary))
 
 def _summary_sql(filters: Filters) -> tuple[str, str, list[object]]:
     """The WITH clause, the outer WHERE and their parameters for `filters`."""
-    inner, outer, params = ["1"], ["1"], []
+    inner, outer, params = ["1=1"], ["1=1"], []
     if filters.period.lower:
         inner.append("c.last_activity_at >= ?")
         params.append(filters.period.lower)
@@ -223,71 +179,78 @@ def _summary_sql(filters: Filters) -> tuple[str, str, list[object]]:
     return _SUMMARY.format(inner=" AND ".join(inner)), " AND ".join(outer), params + outer_params
 
 
-def count_conversations(db: sqlite3.Connection, filters: Filters) -> int:
+def count_conversations(db: Connection, filters: Filters) -> int:
     with_clause, where, params = _summary_sql(filters)
     return int(
-        db.execute(f"{with_clause} SELECT count(*) FROM summary WHERE {where}", params).fetchone()[
-            0
-        ]
+        run(db, f"{with_clause} SELECT count(*) FROM summary WHERE {where}", params).scalar_one()
     )
 
 
 def conversations(
-    db: sqlite3.Connection, filters: Filters, limit: int | None = None
+    db: Connection, filters: Filters, limit: int | None = None
 ) -> list[ConversationSummary]:
     """Matching conversations, the most recently active first."""
     with_clause, where, params = _summary_sql(filters)
     sql = (
         f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary WHERE {where} "
-        "ORDER BY last_activity_at DESC, id LIMIT ?"
+        "ORDER BY last_activity_at DESC, id"
     )
-    rows = db.execute(sql, [*params, -1 if limit is None else limit])
-    return [ConversationSummary(**dict(row)) for row in rows]
+    if limit is not None:
+        sql, params = f"{sql} LIMIT ?", [*params, limit]
+    return [ConversationSummary(**row) for row in run(db, sql, params).mappings()]
 
 
-def summaries(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, ConversationSummary]:
+def summaries(db: Connection, ids: Sequence[str]) -> dict[str, ConversationSummary]:
     """The conversations with these exact ids, by id (only their rows' figures are
     computed, not the whole table's); ids no longer stored are left out."""
     if not ids:
         return {}
     marks = ", ".join("?" * len(ids))
-    rows = db.execute(
+    rows = run(
+        db,
         f"{_SUMMARY.format(inner=f'c.id IN ({marks})')} SELECT {_SUMMARY_COLUMNS} FROM summary",
         list(ids),
     )
-    return {row["id"]: ConversationSummary(**dict(row)) for row in rows}
+    return {row["id"]: ConversationSummary(**row) for row in rows.mappings()}
 
 
-def conversation(db: sqlite3.Connection, conversation_id: str) -> ConversationSummary | None:
+def conversation(db: Connection, conversation_id: str) -> ConversationSummary | None:
     """The conversation with exactly this id."""
     return summaries(db, [conversation_id]).get(conversation_id)
 
 
-def postings(db: sqlite3.Connection) -> list[str]:
+def conversation_exists(db: Connection, conversation_id: str) -> bool:
+    found = run(db, "SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).first()
+    return found is not None
+
+
+def postings(db: Connection) -> list[str]:
     """Every posting that has a conversation, in alphabetical order. Each step seeks the
     next distinct value in conversations_by_posting: the cost follows the number of
     postings, not of conversations."""
-    rows = db.execute(
+    rows = run(
+        db,
         """WITH RECURSIVE p(posting) AS (
             SELECT min(posting) FROM conversations
             UNION ALL
             SELECT (SELECT min(posting) FROM conversations WHERE posting > p.posting) FROM p
             WHERE p.posting IS NOT NULL)
-        SELECT posting FROM p WHERE posting IS NOT NULL"""
+        SELECT posting FROM p WHERE posting IS NOT NULL""",
     )
     return [row[0] for row in rows]
 
 
-def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummary:
+def find_conversation(db: Connection, prefix: str) -> ConversationSummary:
     """The one conversation whose id is or starts with `prefix`."""
     wanted = prefix.strip().casefold()
     with_clause, _, _ = _summary_sql(Filters())
-    rows = db.execute(
+    rows = run(
+        db,
         f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary "
         "WHERE substr(id, 1, length(?)) = ? ORDER BY started_at DESC",
         (wanted, wanted),
-    ).fetchall()
-    matches = [ConversationSummary(**dict(row)) for row in rows]
+    )
+    matches = [ConversationSummary(**row) for row in rows.mappings()]
     exact = [m for m in matches if m.id == wanted]
     if exact:
         return exact[0]
@@ -298,15 +261,16 @@ def find_conversation(db: sqlite3.Connection, prefix: str) -> ConversationSummar
     return matches[0]
 
 
-def messages(db: sqlite3.Connection, conversation: str) -> tuple[Message, ...]:
+def messages(db: Connection, conversation: str) -> tuple[Message, ...]:
     """A conversation's messages in order, each with its feedback."""
-    rows = db.execute(
+    rows = run(
+        db,
         """SELECT m.id, m.seq, m.created_at, m.direction, m.text, m.outcome, m.topics,
             m.confidence, m.lang, f.helpful
         FROM messages m LEFT JOIN feedback f ON f.message = m.id
         WHERE m.conversation = ? ORDER BY m.seq, m.created_at""",
         (conversation,),
-    )
+    ).mappings()
     return tuple(
         Message(
             id=row["id"],
@@ -324,30 +288,34 @@ def messages(db: sqlite3.Connection, conversation: str) -> tuple[Message, ...]:
     )
 
 
-def transcripts(
-    db: sqlite3.Connection, filters: Filters, limit: int | None = None
-) -> Iterator[Transcript]:
+def transcripts(db: Connection, filters: Filters, limit: int | None = None) -> Iterator[Transcript]:
     """Matching conversations with their messages, read one conversation at a time."""
     for summary in conversations(db, filters, limit):
         yield Transcript(summary, messages(db, summary.id))
 
 
-def candidate_footprint(db: sqlite3.Connection, candidate: str) -> tuple[str | None, int, int]:
+def candidate_footprint(db: Connection, candidate: str) -> tuple[str | None, int, int]:
     """What is stored about a candidate: (display name, conversations, messages)."""
-    row = db.execute(
-        """SELECT (SELECT coalesce(display_name, username) FROM candidates WHERE key = :c),
-            (SELECT count(*) FROM conversations WHERE candidate = :c),
-            (SELECT count(*) FROM messages WHERE candidate = :c)""",
-        {"c": candidate},
-    ).fetchone()
+    row = run(
+        db,
+        """SELECT (SELECT coalesce(display_name, username) FROM candidates WHERE key = ?),
+            (SELECT count(*) FROM conversations WHERE candidate = ?),
+            (SELECT count(*) FROM messages WHERE candidate = ?)""",
+        (candidate, candidate, candidate),
+    ).one()
     return row[0], int(row[1]), int(row[2])
 
 
-def conversations_older_than(db: sqlite3.Connection, cutoff: str) -> int:
+def change_stamp(db: Connection) -> tuple[object, ...]:
+    """What changes whenever a message is added or erased (for caches of derived views)."""
+    return tuple(run(db, "SELECT max(created_at), count(*) FROM messages").one())
+
+
+def conversations_older_than(db: Connection, cutoff: str) -> int:
     return int(
-        db.execute(
-            "SELECT count(*) FROM conversations WHERE last_activity_at < ?", (cutoff,)
-        ).fetchone()[0]
+        run(
+            db, "SELECT count(*) FROM conversations WHERE last_activity_at < ?", (cutoff,)
+        ).scalar_one()
     )
 
 
@@ -388,7 +356,7 @@ def scope(
 
 
 def fallback_questions(
-    db: sqlite3.Connection, period: Period, posting: str | None = None
+    db: Connection, period: Period, posting: str | None = None
 ) -> list[AskedQuestion]:
     """The question before each fallback reply, newest first.
 
@@ -414,7 +382,7 @@ def is_unknown_key(topic: str) -> bool:
 
 
 def unstated_questions(
-    db: sqlite3.Connection, period: Period, posting: str | None = None
+    db: Connection, period: Period, posting: str | None = None
 ) -> list[UnstatedQuestion]:
     """The question before each "not stated" reply, newest first."""
     return [
@@ -424,13 +392,14 @@ def unstated_questions(
 
 
 def _questions_before(
-    db: sqlite3.Connection, period: Period, posting: str | None, outcome: str
+    db: Connection, period: Period, posting: str | None, outcome: str
 ) -> list[tuple[AskedQuestion, str]]:
     """Each reply with `outcome` in the period, newest first: the question before it, and
     the reply's stored topics."""
     where, params = scope(period, posting, lower="f.created_at", upper="f.created_at")
     where += ["f.direction = 'out'", "f.outcome = ?"]
-    rows = db.execute(
+    rows = run(
+        db,
         f"""SELECT q.text, q.lang, q.created_at, q.conversation, f.topics
         FROM messages f
         LEFT JOIN conversations c ON c.id = f.conversation
@@ -438,7 +407,7 @@ def _questions_before(
         WHERE {" AND ".join(where)}
         ORDER BY f.created_at DESC""",
         [*params, outcome],
-    )
+    ).mappings()
     return [
         (
             AskedQuestion(r["text"], r["lang"], r["created_at"], r["conversation"]),
@@ -466,12 +435,13 @@ class ScopedMessage:
 
 
 def scoped_messages(
-    db: sqlite3.Connection, period: Period, posting: str | None = None
+    db: Connection, period: Period, posting: str | None = None
 ) -> list[ScopedMessage]:
     """Every message sent within `period`, optionally for one posting."""
     where, params = scope(period, posting, lower="m.created_at", upper="m.created_at")
-    where.append("1")
-    rows = db.execute(
+    where.append("1=1")
+    rows = run(
+        db,
         f"""SELECT m.conversation, c.status, m.direction, m.outcome, m.topics,
             CASE WHEN m.direction = 'out' THEN coalesce(
                 (SELECT q.lang FROM messages q
@@ -484,7 +454,7 @@ def scoped_messages(
         LEFT JOIN feedback f ON f.message = m.id
         WHERE {" AND ".join(where)}""",
         params,
-    )
+    ).mappings()
     return [
         ScopedMessage(
             conversation=r["conversation"],
@@ -500,9 +470,9 @@ def scoped_messages(
     ]
 
 
-def _topics(row: sqlite3.Row) -> tuple[str, ...]:
+def _topics(row: RowMapping | dict[str, Any]) -> tuple[str, ...]:
     return tuple(t for t in row["topics"].split(",") if t)
 
 
-def _helpful(row: sqlite3.Row) -> bool | None:
+def _helpful(row: RowMapping | dict[str, Any]) -> bool | None:
     return None if row["helpful"] is None else bool(row["helpful"])

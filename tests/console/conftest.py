@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from bot.console import users
 from bot.console.app import create_app
-from bot.console.database import ConsoleDatabase
 from bot.settings import Settings
+from bot.store.connections import Database
 from tests.transcripts.conftest import Sample, build_sample
 
 PASSWORD = "correct horse battery staple"
@@ -23,7 +23,7 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 def console_db(tmp_path: Path) -> Path:
     """An empty, migrated transcript database with one recruiter and one admin."""
     path = tmp_path / "bot.sqlite3"
-    ConsoleDatabase(path).prepare()
+    Database(path).prepare()
     add_account(path, "rita", "recruiter")
     add_account(path, "adam", "admin")
     return path
@@ -31,7 +31,7 @@ def console_db(tmp_path: Path) -> Path:
 
 def add_account(path: Path, name: str, role: str, password: str = PASSWORD) -> None:
     """Add an account to a database the store has migrated."""
-    with ConsoleDatabase(path).writer() as db:
+    with Database(path).writer() as db:
         users.add_user(db, name, role, password)
 
 

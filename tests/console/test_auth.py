@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from bot.console import throttle, users
 from bot.console.app import create_app
-from bot.console.database import ConsoleDatabase
 from bot.console.sessions import COOKIE
+from bot.store.connections import Database
 from tests.console.conftest import PASSWORD, console_settings, csrf_of, login
 
 PAGES = ["/", "/trends", "/unanswered", "/admin/audit", "/admin/users", "/conversations/abc"]
@@ -251,7 +251,7 @@ def test_an_admin_unlock_or_a_reset_lifts_the_wait(console_db: Path, admin: Test
         for _ in range(throttle.FREE_TRIES + 1):
             try_password(office, "rita", "guess" * 3)
         assert try_password(office, "rita", PASSWORD) == 429
-    with ConsoleDatabase(console_db).writer() as db:
+    with Database(console_db).writer() as db:
         users.reset_password(db, "rita", "a brand new long password")
     with from_address(console_db, "10.0.0.66") as office:
         assert try_password(office, "rita", "a brand new long password") == 303
@@ -291,9 +291,10 @@ def test_unknown_page_is_a_clear_404(recruiter: TestClient) -> None:
 def test_a_locked_database_gets_a_clear_page_then_works(
     client: TestClient, console_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.console import database
+    from bot.store import connections
 
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(connections, "BUSY_TIMEOUT_MS", 50)
+    client.app.state.console.database.close()  # type: ignore[attr-defined]  # new engines
     form = client.get("/login")
     data = {"name": "rita", "password": PASSWORD, "csrf": csrf_of(form.text)}
     with closing(sqlite3.connect(console_db, isolation_level=None)) as other:

@@ -26,6 +26,7 @@ from bot.console.inbox import (
 from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
+from bot.store.connections import Database, reading
 from bot.store.conversation import ConversationLog
 from bot.store.migrations.upgrade import upgrade_now
 from bot.transcripts import queries
@@ -45,9 +46,8 @@ async def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> InboxData:
 
 @pytest.fixture
 def db(data: InboxData):
-    connection = queries.connect(data.path)
-    yield connection
-    connection.close()
+    with reading(data.path) as connection:
+        yield connection
 
 
 def listed(db: sqlite3.Connection, data: InboxData, **filters: object) -> list[str]:
@@ -153,7 +153,7 @@ async def test_a_conversation_spanning_the_period_overlaps_it(
         log.exchange(reply("first", Outcome.ANSWER), 1.0)
         clock.set(TODAY, 9)
         log.exchange(reply("last", Outcome.ANSWER), 1.0)
-    with closing(queries.connect(tmp_path / "bot.sqlite3")) as db:
+    with reading(tmp_path / "bot.sqlite3") as db:
         found = {
             (since, until): [r.id for r in inbox(db, InboxFilters(since=since, until=until)).rows]
             for since, until in [
@@ -251,11 +251,13 @@ INJECTIONS = [
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_search_never_raises_nor_runs_the_text(data: InboxData, text: str) -> None:
     # A writable connection: a DROP that ran would be seen.
-    with closing(sqlite3.connect(data.path)) as db:
-        db.row_factory = sqlite3.Row
+    database = Database(data.path)
+    with database.writer() as db:
         page = inbox(db, InboxFilters(search=text, page_size=100))
-        messages = db.execute("SELECT count(*) FROM messages").fetchone()[0]
-        indexed = db.execute(
+    database.close()
+    with closing(sqlite3.connect(data.path)) as raw:
+        messages = raw.execute("SELECT count(*) FROM messages").fetchone()[0]
+        indexed = raw.execute(
             "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'remote'"
         ).fetchone()[0]
     assert (messages, indexed) == (24, 3)
@@ -347,7 +349,7 @@ def test_ties_in_activity_are_ordered_by_id(tmp_path: Path) -> None:
             "INSERT INTO conversations VALUES (?, 'web:x', 'p', 'open', ?, ?)",
             [(name, at(TODAY, 9), at(TODAY, 9)) for name in ("c", "a", "b")],
         )
-    with closing(queries.connect(path)) as db:
+    with reading(path) as db:
         first = inbox(db, InboxFilters(page_size=2))
         second = inbox(db, InboxFilters(page_size=2, page=2))
     assert [r.id for r in first.rows + second.rows] == ["a", "b", "c"]
@@ -365,7 +367,7 @@ async def test_new_activity_after_a_review_makes_it_unreviewed_again(
     monkeypatch.setattr(conversation_module, "now", clock)
 
     def unreviewed() -> list[str]:
-        with closing(queries.connect(path)) as db:
+        with reading(path) as db:
             return [r.id for r in inbox(db, InboxFilters(badge="unreviewed")).rows]
 
     async with TranscriptStore(path) as store:
@@ -376,14 +378,14 @@ async def test_new_activity_after_a_review_makes_it_unreviewed_again(
         assert unreviewed() == [log.id]
         review(path, log.id, "rita", at(TODAY - DAY, 12))
         assert unreviewed() == []
-        with closing(queries.connect(path)) as db:
+        with reading(path) as db:
             (row,) = inbox(db, InboxFilters()).rows
         assert row.reviewed and row.reviewed_by == "rita"
         clock.set(TODAY, 9)
         log.exchange(reply("and the pay?", Outcome.FALLBACK), 1.0)
         assert await store.flush()
         assert unreviewed() == [log.id]
-        with closing(queries.connect(path)) as db:
+        with reading(path) as db:
             (row,) = inbox(db, InboxFilters()).rows
         assert not row.reviewed and row.reviewed_by == "rita"
 
@@ -405,7 +407,7 @@ async def test_a_language_only_the_bot_or_a_command_used_is_no_choice(
         log.incoming("Hallo", "de")
         log.outgoing("Hello!", "smalltalk", "en")
         log.incoming("2", "it", outcome="command")
-    with closing(queries.connect(tmp_path / "bot.sqlite3")) as db:
+    with reading(tmp_path / "bot.sqlite3") as db:
         assert language_choices(db) == ["de"]
         assert [r.languages for r in inbox(db, InboxFilters()).rows] == [("de",)]
         assert inbox(db, InboxFilters(lang="en")).total == 0

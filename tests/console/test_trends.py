@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection
 
 from bot.console.trends import (
     DEFAULT_DAYS,
@@ -27,6 +27,7 @@ from bot.console.trends import (
 from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
+from bot.store.connections import reading
 from bot.store.conversation import ConversationLog
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, last_days
@@ -37,13 +38,11 @@ from tests.transcripts.conftest import TODAY, Clock, Sample, reply
 
 @pytest.fixture
 def db(sample_db: Sample) -> Iterator[sqlite3.Connection]:
-    with closing(queries.connect(sample_db.path)) as connection:
+    with reading(sample_db.path) as connection:
         yield connection
 
 
-def both(
-    db: sqlite3.Connection, period: Period, posting: str | None = None
-) -> tuple[Trends, Stats]:
+def both(db: Connection, period: Period, posting: str | None = None) -> tuple[Trends, Stats]:
     return trends(db, period, posting), compute(
         queries.scoped_messages(db, period, posting), period, posting
     )
@@ -90,11 +89,11 @@ def assert_agree(t: Trends, s: Stats) -> None:
     ids=["30 days", "today", "two days", "401 days", "the old day"],
 )
 @pytest.mark.parametrize("posting", [None, "backend", "frontend"])
-def test_agrees_with_stats(db: sqlite3.Connection, period: Period, posting: str | None) -> None:
+def test_agrees_with_stats(db: Connection, period: Period, posting: str | None) -> None:
     assert_agree(*both(db, period, posting))
 
 
-def test_the_last_30_days_by_hand(db: sqlite3.Connection) -> None:
+def test_the_last_30_days_by_hand(db: Connection) -> None:
     t = trends(db, last_days(30), None)
     total = t.total
     assert (total.messages, total.questions, total.replies) == (19, 8, 10)
@@ -115,7 +114,7 @@ def test_the_last_30_days_by_hand(db: sqlite3.Connection) -> None:
     assert t.feedback.ratio == pytest.approx(2 / 3)
 
 
-def test_every_day_of_the_period_is_listed(db: sqlite3.Connection) -> None:
+def test_every_day_of_the_period_is_listed(db: Connection) -> None:
     t = trends(db, last_days(30), None)
     assert [d.day for d in t.days] == last_days(30).days()
     busy = {d.day: d.figures for d in t.days if d.figures.messages}
@@ -128,7 +127,7 @@ def test_every_day_of_the_period_is_listed(db: sqlite3.Connection) -> None:
     assert quiet.messages == 0 and quiet.answer_rate is None and quiet.fallback_rate is None
 
 
-def test_a_posting_narrows_every_figure(db: sqlite3.Connection) -> None:
+def test_a_posting_narrows_every_figure(db: Connection) -> None:
     t = trends(db, last_days(30), "frontend")
     assert (t.total.messages, t.total.replies) == (6, 3)
     assert t.total.fallback_rate == pytest.approx(2 / 3)
@@ -138,7 +137,7 @@ def test_a_posting_narrows_every_figure(db: sqlite3.Connection) -> None:
     assert trends(db, last_days(30), "no-such-posting").total.messages == 0
 
 
-def test_an_empty_period_has_zeros_and_no_rates(db: sqlite3.Connection) -> None:
+def test_an_empty_period_has_zeros_and_no_rates(db: Connection) -> None:
     period = Period(TODAY + timedelta(days=5), TODAY + timedelta(days=6))
     t = trends(db, period, None)
     assert len(t.days) == 2 and all(d.figures.messages == 0 for d in t.days)
@@ -147,25 +146,29 @@ def test_an_empty_period_has_zeros_and_no_rates(db: sqlite3.Connection) -> None:
     assert t.feedback.votes == 0 and t.feedback.ratio is None
 
 
-def test_an_open_period_is_refused(db: sqlite3.Connection) -> None:
+def test_an_open_period_is_refused(db: Connection) -> None:
     with pytest.raises(ValueError, match="closed period"):
         trends(db, Period(since=TODAY), None)
 
 
-def test_postings_lists_each_once(db: sqlite3.Connection) -> None:
+def test_postings_lists_each_once(db: Connection) -> None:
     assert queries.postings(db) == ["backend", "frontend"]
 
 
 @pytest.mark.parametrize("posting", [None, "backend"])
-def test_reads_go_through_indexes(db: sqlite3.Connection, posting: str | None) -> None:
+def test_reads_go_through_indexes(db: Connection, posting: str | None) -> None:
     """The counts read messages_by_day, the feedback looks messages up by id; nothing
     walks the table of messages (or a posting's whole history): that keeps the page
     fast at 100,000 messages."""
     statements: list[str] = []
-    db.set_trace_callback(statements.append)
+    driver = db.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    driver.set_trace_callback(statements.append)
     trends(db, last_days(30), posting)
-    db.set_trace_callback(None)
-    plans = {sql: [row[3] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in statements}
+    driver.set_trace_callback(None)
+    plans = {
+        sql: [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in statements
+    }
     assert len(plans) == 3
     for sql, plan in plans.items():
         messages = [step for step in plan if " messages " in f"{step} " or " m " in f"{step} "]
@@ -193,7 +196,7 @@ async def test_days_end_at_midnight_utc(tmp_path: Path, monkeypatch: pytest.Monk
         log.exchange(reply("is it remote?", Outcome.ANSWER, topics=("remote-work",)), 1.0)
         log.incoming("hmm", lang=None)  # 00:01, a question with no language
         assert await store.flush()
-    with closing(queries.connect(path)) as db:
+    with reading(path) as db:
         t, s = both(db, Period(day, day + timedelta(days=1)))
         assert_agree(t, s)
     first, second = (d.figures for d in t.days)

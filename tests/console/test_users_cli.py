@@ -6,8 +6,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bot.console import users
-from bot.console.database import ConsoleDatabase
+from bot.store.connections import Database
 from tests.conftest import run_bot
 
 PASSWORD = "correct horse battery staple"
@@ -32,21 +34,21 @@ def test_add_list_disable_enable_reset(tmp_path: Path) -> None:
         ["rita", "recruiter", "active"],
         ["vic", "viewer", "active"],
     ]
-    with ConsoleDatabase(database).writer() as db:
+    with Database(database).writer() as db:
         assert users.authenticate(db, "rita", PASSWORD) is not None
-        stored = db.execute("SELECT password_hash FROM console_users WHERE name = 'rita'")
-        assert stored.fetchone()[0].startswith("$argon2id$")  # never the password itself
+        stored = db.execute(text("SELECT password_hash FROM console_users WHERE name = 'rita'"))
+        assert stored.scalar_one().startswith("$argon2id$")  # never the password itself
 
     assert cli(database, "disable", "rita").returncode == 0
     assert "disabled" in cli(database, "list").stdout.splitlines()[1]
-    with ConsoleDatabase(database).writer() as db:
+    with Database(database).writer() as db:
         assert users.authenticate(db, "rita", PASSWORD) is None
     assert cli(database, "enable", "rita").returncode == 0
 
     new = "another long passphrase"
     reset = cli(database, "reset-password", "rita", "--password-stdin", stdin=new)
     assert reset.returncode == 0 and "sessions have ended" in reset.stdout
-    with ConsoleDatabase(database).writer() as db:
+    with Database(database).writer() as db:
         assert users.authenticate(db, "rita", PASSWORD) is None
         assert users.authenticate(db, "rita", new) is not None
 

@@ -14,7 +14,7 @@ from bot.kb import suggest as suggest_module
 from bot.kb.evidence import questions
 from bot.kb.suggest import Source, suggest, topic_yaml
 from bot.store import TranscriptStore
-from bot.transcripts import queries
+from bot.store.connections import reading
 from bot.transcripts.grouping import normal_form
 from bot.transcripts.periods import Period, parse_day
 from tests.conftest import run_bot
@@ -87,11 +87,8 @@ async def database(tmp_path: Path, responder: Responder, monkeypatch: pytest.Mon
 
 def suggestions_for(database: Path, responder: Responder, since: str = "30d", min_count: int = 1):
     period = Period(parse_day(since))
-    db = queries.connect(database)
-    try:
+    with reading(database) as db:
         asked = questions(db, period)
-    finally:
-        db.close()
     return suggest(asked, responder, period, min_count=min_count)
 
 

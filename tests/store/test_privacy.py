@@ -7,7 +7,7 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
+import psycopg
 
 from bot.database_location import Location
 from bot.runtime import retention
@@ -225,15 +225,15 @@ async def test_on_postgresql_one_replica_purges_and_the_others_skip(
 ) -> None:
     """Two bots on one server: while one holds the purge's advisory lock, the other's
     purge deletes nothing and says so; once it is free, the purge runs."""
-    holder = await asyncpg.connect(postgresql_database)
+    holder = await psycopg.AsyncConnection.connect(postgresql_database, autocommit=True)
     async with TranscriptStore(postgresql_database, spill_dir=tmp_path) as store:
         for event in conversation("a", "c-old", days_ago(40)):
             store.record(event)
         assert await store.flush()
-        await holder.execute("SELECT pg_advisory_lock($1)", RETENTION_LOCK)  # the other bot
+        await holder.execute("SELECT pg_advisory_lock(%s)", (RETENTION_LOCK,))  # the other bot
         assert await store.purge_older_than(30) == 0
         assert count(postgresql_database, "conversations") == 1
-        await holder.execute("SELECT pg_advisory_unlock($1)", RETENTION_LOCK)
+        await holder.execute("SELECT pg_advisory_unlock(%s)", (RETENTION_LOCK,))
         assert await store.purge_older_than(30) == 1
     await holder.close()
     assert count(postgresql_database, "conversations") == 0

@@ -17,7 +17,10 @@ from bot.store.tables import metadata
 
 
 def ours(name: str | None, kind: str, parent: Any) -> bool:
-    """FTS5's own tables (SQLite), and Alembic's, are not the application's."""
+    """The full-text search index (FTS5's own tables on SQLite, a GIN index on PostgreSQL)
+    and Alembic's table are not the application's."""
+    if kind == "index":
+        return name != "messages_words"
     return not (kind == "table" and (name or "").startswith(("messages_fts", "alembic")))
 
 

@@ -11,6 +11,7 @@ from contextlib import closing
 from dataclasses import replace
 from html.parser import HTMLParser
 
+from bot.store.connections import Database, reading
 from bot.transcripts import queries
 from bot.transcripts.export import CSV_COLUMNS, spreadsheet_safe, write_csv, write_jsonl
 from bot.transcripts.html_report import write_html
@@ -27,10 +28,10 @@ REAL_IDENTIFIERS = (
 
 def exported(sample: Sample, writer, filters: Filters | None = None, pseudonymize: bool = False):
     out = io.StringIO()
-    with closing(queries.connect(sample.path)) as db:
+    with reading(sample.path) as db:
         items = queries.transcripts(db, filters or Filters())
         if pseudonymize:
-            items = map(Pseudonymizer(salt(db, sample.path)).apply, items)
+            items = map(Pseudonymizer(salt(Database(sample.path))).apply, items)
         if writer is write_html:
             count = write_html(items, out, title="T", subtitle="S")
         else:
@@ -132,9 +133,9 @@ def test_pseudonyms_are_stable_and_hide_who_the_candidates_are(sample: Sample) -
 def test_salt_is_created_once_and_is_secret(sample: Sample) -> None:
     with closing(sqlite3.connect(sample.path)) as db:
         assert db.execute("SELECT count(*) FROM meta WHERE key = ?", (SALT_KEY,)).fetchone() == (0,)
-    with closing(queries.connect(sample.path)) as db:
-        first = salt(db, sample.path)
-        assert salt(db, sample.path) == first
+    with reading(sample.path) as db:
+        first = salt(Database(sample.path))
+        assert salt(Database(sample.path)) == first
     assert re.fullmatch(r"[0-9a-f]{32}", first)
     # Another salt gives other pseudonyms: they cannot be recomputed from ids alone.
     assert Pseudonymizer(first).pseudonym("telegram:1001") != Pseudonymizer("x").pseudonym(
@@ -143,7 +144,7 @@ def test_salt_is_created_once_and_is_secret(sample: Sample) -> None:
 
 
 def test_pseudonymizer_scrubs_known_identifiers_from_texts(sample: Sample) -> None:
-    with closing(queries.connect(sample.path)) as db:
+    with reading(sample.path) as db:
         summary = queries.find_conversation(db, sample.jane)
     message = Message("m", 1, summary.started_at, "in", "", None, (), None, "en", None)
     texts = [

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from bot.store.connections import DatabaseNotFound, NotATranscriptDatabase, check, reading
 from bot.transcripts import queries
 from bot.transcripts.periods import Period
 from bot.transcripts.queries import Filters
@@ -16,9 +18,8 @@ from tests.transcripts.conftest import TODAY, Sample
 
 @pytest.fixture
 def db(sample: Sample):
-    connection = queries.connect(sample.path)
-    yield connection
-    connection.close()
+    with reading(sample.path) as connection:
+        yield connection
 
 
 def ids(rows: list[queries.ConversationSummary]) -> list[str]:
@@ -128,30 +129,30 @@ async def test_fallback_after_none_of_these_is_the_question_before_it(tmp_path) 
         log.exchange(reply("the teams?", Outcome.CLARIFY, suggestions=("a", "b")), 1.0)
         log.incoming("0", "en", outcome="command")
         log.outgoing("Sorry, I don't know.", "fallback", "en")
-    with closing(queries.connect(path)) as db:
+    with reading(path) as db:
         assert [q.text for q in queries.fallback_questions(db, Period())] == ["the teams?"]
 
 
 def test_connection_is_read_only(db) -> None:
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
-        db.execute("DELETE FROM messages")
+    with pytest.raises(OperationalError, match="readonly"):
+        db.execute(text("DELETE FROM messages"))
 
 
 def test_missing_database_says_how_to_point_at_one(tmp_path) -> None:
-    with pytest.raises(queries.DatabaseNotFound, match="BOT_DATABASE or pass --database"):
-        queries.connect(tmp_path / "nope.sqlite3")
+    with pytest.raises(DatabaseNotFound, match="BOT_DATABASE or pass --database"):
+        check(tmp_path / "nope.sqlite3")
     assert not (tmp_path / "nope.sqlite3").exists()
 
 
 def test_a_file_that_is_not_a_transcript_database(tmp_path) -> None:
     other = tmp_path / "other.sqlite3"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
-    with pytest.raises(queries.NotATranscriptDatabase, match="schema version 0"):
-        queries.connect(other)
+    with pytest.raises(NotATranscriptDatabase, match="schema version 0"):
+        check(other)
     text = tmp_path / "notes.txt"
     text.write_text("hello " * 200)
-    with pytest.raises(queries.NotATranscriptDatabase):
-        queries.connect(text)
+    with pytest.raises(NotATranscriptDatabase):
+        check(text)
 
 
 def test_candidate_footprint(db) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import closing
-
 from rich.console import Console
 
+from bot.store.connections import reading
 from bot.transcripts import queries
 from bot.transcripts.queries import Message, Transcript
 from bot.transcripts.render import print_transcript, printable, short_when, time_span
@@ -19,7 +18,7 @@ def test_printable_defuses_terminal_escapes() -> None:
 
 
 def test_candidate_text_cannot_restyle_or_clear_the_terminal(sample: Sample) -> None:
-    with closing(queries.connect(sample.path)) as db:
+    with reading(sample.path) as db:
         summary = queries.find_conversation(db, sample.ana)
     hostile = Message(
         "m", 1, summary.started_at, "in", "[bold red]hi[/] \x1b[2J", None, (), None, "en", None
@@ -43,7 +42,7 @@ def test_dates_are_short_and_friendly() -> None:
 
 
 def test_a_relayed_recruiter_reply_is_shown_as_the_recruiters(sample: Sample) -> None:
-    with closing(queries.connect(sample.path)) as db:
+    with reading(sample.path) as db:
         summary = queries.find_conversation(db, sample.ana)
     at = summary.started_at
     messages = (

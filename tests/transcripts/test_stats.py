@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import closing
 from datetime import timedelta
 
 import pytest
 
+from bot.store.connections import reading
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, last_days
 from bot.transcripts.stats import compute
@@ -14,7 +14,7 @@ from tests.transcripts.conftest import TODAY, Sample
 
 
 def figures(sample: Sample, period: Period, posting: str | None = None):
-    with closing(queries.connect(sample.path)) as db:
+    with reading(sample.path) as db:
         return compute(queries.scoped_messages(db, period, posting), period, posting)
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import closing
-from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -17,8 +15,9 @@ from bot.channels.telegram.formatting import escape, split_text
 from bot.channels.telegram.services import services
 from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome
-from bot.database_location import NotOnPostgreSQL, sqlite_file
+from bot.database_location import Location
 from bot.ops.metrics import HANDLER_ERRORS
+from bot.store.connections import TranscriptsError, reading
 from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
@@ -46,7 +45,7 @@ async def on_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def _report(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, report: Callable[[Path], str]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, report: Callable[[Location], str]
 ) -> None:
     """Answer an admin with `report` over the transcript database, read in a thread."""
     if not is_admin(update, context):
@@ -54,9 +53,8 @@ async def _report(
     svc = services(context)
     await svc.store.flush(timeout_s=2.0)  # so that the last minutes count
     try:
-        path = sqlite_file(svc.settings.database, "This report")
-        text = await asyncio.to_thread(report, path)
-    except (queries.TranscriptsError, NotOnPostgreSQL) as exc:
+        text = await asyncio.to_thread(report, svc.settings.database)
+    except TranscriptsError as exc:
         text = str(exc)
     await _reply(update, context, text)
 
@@ -108,9 +106,9 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
     await send_html(context.bot, chat.id, [escape(p) for p in split_text(text, 4000)])
 
 
-def _today(database: Path) -> str:
+def _today(database: Location) -> str:
     period = last_days(1)
-    with closing(queries.connect(database)) as db:
+    with reading(database) as db:
         return _stats_text(compute(queries.scoped_messages(db, period, None), period, None))
 
 
@@ -133,9 +131,9 @@ def _stats_text(s: Stats) -> str:
     return "\n".join(lines)
 
 
-def _unanswered(database: Path) -> str:
+def _unanswered(database: Location) -> str:
     period = last_days(UNANSWERED_DAYS)
-    with closing(queries.connect(database)) as db:
+    with reading(database) as db:
         asked = queries.fallback_questions(db, period, None)
     groups = group_questions(asked)
     if not groups:

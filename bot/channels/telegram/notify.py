@@ -20,11 +20,9 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -34,6 +32,7 @@ from bot.channels.telegram.formatting import messages_html
 from bot.core.dialogue import Outcome, Responder, Section
 from bot.core.knowledge import LANGUAGES, load_knowledge
 from bot.core.phrases import phrase
+from bot.database_location import Location
 from bot.kb.evidence import (
     NOTIFICATIONS_VERSION,
     UnansweredQuestion,
@@ -43,10 +42,10 @@ from bot.kb.evidence import (
 )
 from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
 from bot.settings import Settings
+from bot.store.connections import reading
 from bot.store.database import engine_for
 from bot.store.events import new_id
 from bot.store.notifications import Notifications
-from bot.transcripts import queries
 from bot.transcripts.render import printable
 
 TELEGRAM = "telegram"
@@ -161,7 +160,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     cutoff = (datetime.now(UTC) - timedelta(days=settings.retention_days)).isoformat(
         timespec="milliseconds"
     )
-    with closing(queries.connect(settings.database)) as db:
+    with reading(settings.database) as db:
         asked = fallbacks(db, period, cutoff, args.posting)
         already = notified(db, args.topic)
         version = schema_version(db)
@@ -185,7 +184,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         _send_all(
             to_send,
             args.topic,
-            Path(settings.database),  # SQLite: queries.connect above refused anything else
+            settings.database,
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_base_url,
             settings.telegram_max_rate,
@@ -231,7 +230,7 @@ class Outcomes:
 async def _send_all(
     notices: Sequence[Notice],
     topic: str,
-    database: Path,
+    database: Location,
     token: str,
     base_url: str,
     max_rate: float,

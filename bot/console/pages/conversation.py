@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Connection
 
 from bot.console import audit, transcript
 from bot.console.web import ActingForm, SignedIn, client_ip, console_of, render
@@ -123,6 +123,6 @@ def reply(
     return RedirectResponse(f"{target}#reply", status_code=303)
 
 
-def _require(db: sqlite3.Connection, conversation_id: str) -> None:
-    if not db.execute("SELECT 1 FROM conversations WHERE id = ?", (conversation_id,)).fetchone():
+def _require(db: Connection, conversation_id: str) -> None:
+    if not queries.conversation_exists(db, conversation_id):
         raise HTTPException(404)

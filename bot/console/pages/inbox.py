@@ -100,11 +100,12 @@ def export(
         max_size=SPOOL_BYTES, mode="w+t", encoding="utf-8", newline=""
     )
     try:
+        aliases = Pseudonymizer(salt(database)) if pseudonymize else None
         with database.reader() as db:
             ids = matching_ids(db, filters)
             items: Iterable[Transcript] = transcripts_of(db, ids)
-            if pseudonymize:
-                items = map(Pseudonymizer(salt(db, database.path)).apply, items)
+            if aliases is not None:
+                items = map(aliases.apply, items)
             out.write("\ufeff")  # the BOM tells Excel the file is UTF-8
             write_csv(items, out)
         with database.writer() as db:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
 
 from bot.console import audit, throttle, users
 from bot.console.sessions import COOKIE
@@ -26,7 +27,7 @@ def healthz(request: Request) -> Response:
     """Up and able to read the database."""
     try:
         with console_of(request).database.reader() as db:
-            db.execute("SELECT 1").fetchone()
+            db.execute(text("SELECT 1")).scalar_one()
     except Exception as exc:  # any failure is "not healthy"
         log.warning("console health check failed: %s", exc)
         return JSONResponse({"status": "unavailable"}, status_code=503)

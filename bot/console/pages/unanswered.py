@@ -78,7 +78,7 @@ def unanswered_page(
 
         # Scoring the questions is the slow part (about a second on 100k messages): the
         # result is kept until a message is added or erased, or the knowledge changes.
-        stamp = tuple(db.execute("SELECT max(rowid), count(*) FROM messages").fetchone())
+        stamp = queries.change_stamp(db)
         key = (days, since, posting, today(), knowledge.version, stamp)
         found, asked_count = console.suggested.get(key, analyse)
     reviewed = today()

@@ -12,7 +12,7 @@ import pytest
 
 from bot.channels.telegram.runner import TelegramBot
 from bot.console import users
-from bot.console.database import ConsoleDatabase
+from bot.store.connections import Database
 from tests.channels.telegram.conftest import StartBot, stored, until
 from tests.fakes.bot_api import FakeBotApi
 
@@ -33,7 +33,7 @@ async def test_console_serves_what_the_bot_logs(
     await until(lambda: bot.console is not None and bot.console.started)
 
     def add_rita() -> None:  # blocking: not on the loop the bot's transactions need
-        with ConsoleDatabase(database).writer() as db:
+        with Database(database).writer() as db:
             users.add_user(db, "rita", "recruiter", PASSWORD)
 
     await asyncio.to_thread(add_rita)

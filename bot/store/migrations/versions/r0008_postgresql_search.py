@@ -1,0 +1,25 @@
+"""8: the console's search on PostgreSQL. SQLite has its FTS5 index since revision 3's
+messages_fts; PostgreSQL gets a GIN index over each message's words, accents ignored
+(unaccent) and no stemming ('simple'), as FTS5's unicode61 tokenizer reads them. On
+SQLite it does nothing."""
+
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    # unaccent() itself is only STABLE (its dictionary could change): an index needs this
+    # IMMUTABLE wrapper, with the dictionary named in full.
+    op.execute(
+        """CREATE FUNCTION hirebot_words(t text) RETURNS tsvector
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+        RETURN to_tsvector('simple'::regconfig, unaccent('unaccent'::regdictionary, t))"""
+    )
+    op.execute("CREATE INDEX messages_words ON messages USING gin (hirebot_words(text))")
