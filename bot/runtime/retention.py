@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 
 from bot.store import TranscriptStore
+from bot.store.store import REFUSALS
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ async def run(store: TranscriptStore, days: int, every_s: float = EVERY_S) -> No
     while True:
         try:
             removed = await store.purge_older_than(days)
-        except (sqlite3.Error, OSError, RuntimeError) as exc:  # RuntimeError: not open yet
+        except (*REFUSALS, RuntimeError) as exc:  # RuntimeError: not open yet
             log.warning("retention purge failed, retrying in %.0f s: %s", RETRY_S, exc)
             await asyncio.sleep(min(RETRY_S, every_s))
             continue

@@ -13,9 +13,7 @@ from sqlalchemy import Connection, CursorResult, text
 _MARK = re.compile(r"\?")
 
 
-def run(
-    db: Connection, sql: str, params: Sequence[object] = ()
-) -> CursorResult[*tuple[Any, ...]]:
+def run(db: Connection, sql: str, params: Sequence[object] = ()) -> CursorResult[*tuple[Any, ...]]:
     """Execute `sql`; each `?` takes the next of `params`. Rows read as mappings or tuples."""
     numbers = itertools.count()
     named = _MARK.sub(lambda _: f":p{next(numbers)}", sql)
