@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import textwrap
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy import make_url
 
 from bot.core.dialogue import Responder
 from bot.core.knowledge import KnowledgeBase, load_knowledge
+from bot.database_location import Location, is_postgresql
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -146,3 +149,23 @@ def postgresql_query(url: str, sql: str, *params: object) -> list[tuple[Any, ...
     with psycopg.connect(url, autocommit=True) as connection:
         cursor = connection.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
         return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Location:
+    """The store's database on each backend: a SQLite file, or a new database on the
+    tests' own PostgreSQL server (its spill files go to tmp_path/data)."""
+    if request.param == "sqlite":
+        return tmp_path / "bot.sqlite3"
+    monkeypatch.chdir(tmp_path)
+    return str(request.getfixturevalue("postgresql_database"))
+
+
+def query(location: Location, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Read the database from outside the store, like a recruiter report would."""
+    if is_postgresql(location):
+        return postgresql_query(str(location), sql, *params)
+    with closing(sqlite3.connect(location)) as db, db:  # commits a write
+        return db.execute(sql, params).fetchall()

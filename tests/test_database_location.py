@@ -26,15 +26,25 @@ def test_the_password_is_never_shown() -> None:
     assert redacted(Path("data/bot.sqlite3")) == "data/bot.sqlite3"
 
 
-def test_sqlite_only_parts_name_themselves() -> None:
-    assert sqlite_file(Path("a.sqlite3"), "The console") == Path("a.sqlite3")
-    with pytest.raises(NotOnPostgreSQL, match="The console works on SQLite only"):
-        sqlite_file(URL, "The console")
+def test_file_only_commands_name_themselves() -> None:
+    assert sqlite_file(Path("a.sqlite3"), "A file copy") == Path("a.sqlite3")
+    with pytest.raises(NotOnPostgreSQL, match="A file copy works on a SQLite file"):
+        sqlite_file(URL, "A file copy")
 
 
-def test_a_sqlite_only_command_says_so_and_shows_no_password(tmp_path: Path) -> None:
+def test_a_file_only_command_says_so_and_shows_no_password(tmp_path: Path) -> None:
+    from tests.conftest import run_bot
+
+    done = run_bot("db", "backup", str(tmp_path / "copy.sqlite3"), env={"BOT_DATABASE": URL})
+    assert done.returncode == 1
+    assert "works on a SQLite file" in done.stderr and "pg_dump" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:
     from tests.conftest import run_bot
 
     done = run_bot("transcripts", "list", env={"BOT_DATABASE": URL})
     assert done.returncode == 1
-    assert "works on SQLite only" in done.stderr and "s3cret" not in done.stderr + done.stdout
+    assert "Could not reach the transcript database at" in done.stderr
+    assert "s3cret" not in done.stderr + done.stdout

@@ -10,6 +10,7 @@ rebuild a query from the words they find.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -21,7 +22,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Connection, RowMapping
 
 from bot.core.vocabulary import Direction, Outcome, Status
-from bot.store.sql import is_sqlite, run
+from bot.store.sql import is_sqlite, run, storable
 from bot.transcripts import queries
 from bot.transcripts.periods import Period, parse_day
 from bot.transcripts.queries import Transcript
@@ -156,7 +157,7 @@ def parse_filters(params: Mapping[str, str]) -> tuple[InboxFilters, list[str]]:
     def text(name: str) -> str:
         return str(params.get(name) or "").strip()
 
-    if posting := text("posting"):
+    if posting := storable(text("posting")):
         values["posting"] = posting
     if lang := text("lang").casefold():
         if _LANG_CODE.fullmatch(lang):
@@ -277,15 +278,11 @@ FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
 WHERE messages_fts MATCH ? AND +messages_fts.rowid IN
     (SELECT p.rowid FROM messages p WHERE {{ids}})
 ORDER BY m.conversation, m.direction = 'out', m.seq"""
-_PG_SNIPPETS = f"""SELECT m.conversation, m.seq,
-    ts_headline('simple', m.text, {_PG_QUERY}, ?) AS snippet
+# PostgreSQL's ts_headline would miss "Cuál" for "cual": `_marked` makes the snippet.
+_PG_SNIPPETS = f"""SELECT m.conversation, m.seq, m.text AS snippet
 FROM messages m
 WHERE hirebot_words(m.text) @@ {_PG_QUERY} AND {{ids}}
 ORDER BY m.conversation, m.direction = 'out', m.seq"""
-_HEADLINE_OPTIONS = (
-    f'StartSel="{HIT_START}", StopSel="{HIT_END}", MaxWords={SNIPPET_TOKENS}, '
-    f'MinWords={SNIPPET_TOKENS // 2}, FragmentDelimiter="…", MaxFragments=1'
-)
 
 
 # -- the page ----------------------------------------------------------------------------
@@ -384,7 +381,7 @@ def _conditions(
                 WHERE lower(display_name) LIKE lower(?) ESCAPE '\\'
                     OR lower(username) LIKE lower(?) ESCAPE '\\'))"""
         )
-        name = "%" + _like_escaped(filters.search.strip().lstrip("@")) + "%"
+        name = "%" + _like_escaped(storable(filters.search).strip().lstrip("@")) + "%"
         params += [match, name, name]
     return " AND ".join(where) or "1=1", params
 
@@ -529,15 +526,48 @@ def _snippets(db: Connection, ids: Sequence[str], match: str) -> dict[str, _Snip
         _SNIPPETS.format(ids=_in("p.conversation", ids))
         if is_sqlite(db)
         else _PG_SNIPPETS.format(ids=_in("m.conversation", ids)),
-        [HIT_START, HIT_END, match, *ids]
-        if is_sqlite(db)
-        else [match, _HEADLINE_OPTIONS, match, *ids],
+        [HIT_START, HIT_END, match, *ids] if is_sqlite(db) else [match, *ids],
     ).mappings()
+    mark = (lambda text: text) if is_sqlite(db) else functools.partial(_marked, query=match)
     found: dict[str, _Snippet] = {}
     for row in rows:
         if row["conversation"] not in found:
-            found[row["conversation"]] = (row["seq"], _snippet_parts(row["snippet"]))
+            found[row["conversation"]] = (row["seq"], _snippet_parts(mark(row["snippet"])))
     return found
+
+
+def _marked(text: str, query: str) -> str:
+    """`text` cut to SNIPPET_TOKENS words around its first hit of the tsquery `query`,
+    each hit between HIT_START and HIT_END: what FTS5's snippet() gives on SQLite."""
+    terms = [_folded(term.removesuffix(":*")) for term in query.split(" & ")]
+    prefix = query.endswith(":*")
+    words = list(_WORD.finditer(text))
+
+    def hit(word: str) -> bool:
+        folded = _folded(word)
+        return folded in terms or (prefix and folded.startswith(terms[-1]))
+
+    hits = {i for i, word in enumerate(words) if hit(word.group())}
+    if not hits:
+        return text
+    first = max(0, min(min(hits) - SNIPPET_TOKENS // 4, len(words) - SNIPPET_TOKENS))
+    last = min(len(words), first + SNIPPET_TOKENS) - 1
+    start = 0 if first == 0 else words[first].start()
+    end = len(text) if last == len(words) - 1 else words[last].end()
+    out, at = ["…" if start else ""], start
+    for i in sorted(hits):
+        if first <= i <= last:
+            word = words[i]
+            out += [text[at : word.start()], HIT_START, word.group(), HIT_END]
+            at = word.end()
+    out += [text[at:end], "…" if end < len(text) else ""]
+    return "".join(out)
+
+
+def _folded(word: str) -> str:
+    """Case and accents left out, as unaccent and FTS5's remove_diacritics do."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _snippet_parts(text: str) -> tuple[tuple[str, bool], ...]:

@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 from bot.database_location import Location, is_postgresql
 
 BUSY_TIMEOUT_MS = 1000
+CONNECT_TIMEOUT_S = 5
 # Execution options of a transaction that only reads: on SQLite it takes no write lock.
 READ_ONLY = {"read_only": True}
 
@@ -56,8 +57,17 @@ def sync_engine_for(
     transactions)."""
     if is_postgresql(location):
         options: dict[str, Any] = {"postgresql_readonly": True} if read_only else {}
+        # A page or a command waits for a lock as long as SQLite's busy timeout, then fails
+        # clearly, rather than hanging behind a long migration or a stuck transaction.
+        timeouts = {
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "options": f"-c lock_timeout={busy_timeout_ms}",
+        }
         return create_engine(
-            postgresql_url(str(location)), pool_pre_ping=True, execution_options=options
+            postgresql_url(str(location)),
+            pool_pre_ping=True,
+            execution_options=options,
+            connect_args=timeouts,
         )
     path = Path(location).resolve()
     if read_only:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, text
 
 _MARK = re.compile(r"\?")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def run(db: Connection, sql: str, params: Sequence[object] = ()) -> CursorResult[*tuple[Any, ...]]:
@@ -23,3 +24,9 @@ def run(db: Connection, sql: str, params: Sequence[object] = ()) -> CursorResult
 
 def is_sqlite(db: Connection) -> bool:
     return db.dialect.name == "sqlite"
+
+
+def storable(text: str) -> str:
+    """`text` as every database can hold it: a NUL (which PostgreSQL refuses) or a lone
+    surrogate (not UTF-8) becomes U+FFFD, the replacement character."""
+    return _UNSTORABLE.sub("\ufffd", text)

@@ -46,6 +46,7 @@ from bot.store.events import (
     from_json,
     to_json,
 )
+from bot.store.sql import storable
 from bot.store.tables import (
     candidates,
     conversation_notes,
@@ -398,7 +399,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
                     "key": e.candidate,
                     "channel": e.channel,
                     "external_id": e.external_id,
-                    "display_name": e.display_name,
+                    "display_name": e.display_name and storable(e.display_name),
                     "username": e.username,
                     "language": e.language,
                     "first_seen_at": e.at,
@@ -446,7 +447,7 @@ async def _write_rows(db: AsyncConnection, rows: dict[type[Any], list[Any]]) -> 
                     "seq": e.seq,
                     "direction": e.direction,
                     "channel": e.channel,
-                    "text": e.text,
+                    "text": storable(e.text),
                     "topics": ",".join(e.topics),
                     "outcome": e.outcome,
                     "confidence": e.confidence,

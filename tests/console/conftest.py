@@ -1,16 +1,19 @@
-"""The console over a real SQLite file, driven over HTTP with httpx (FastAPI's TestClient)."""
+"""The console over a real database, driven over HTTP with httpx (FastAPI's TestClient).
+
+Its fixtures run each test twice: on a SQLite file and on a PostgreSQL database of the
+tests' own server."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.console import users
 from bot.console.app import create_app
+from bot.database_location import Location
 from bot.settings import Settings
 from bot.store.connections import Database
 from tests.transcripts.conftest import Sample, build_sample
@@ -20,27 +23,26 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
-def console_db(tmp_path: Path) -> Path:
+def console_db(database: Location) -> Location:
     """An empty, migrated transcript database with one recruiter and one admin."""
-    path = tmp_path / "bot.sqlite3"
-    Database(path).prepare()
-    add_account(path, "rita", "recruiter")
-    add_account(path, "adam", "admin")
-    return path
+    Database(database).prepare()
+    add_account(database, "rita", "recruiter")
+    add_account(database, "adam", "admin")
+    return database
 
 
-def add_account(path: Path, name: str, role: str, password: str = PASSWORD) -> None:
+def add_account(path: Location, name: str, role: str, password: str = PASSWORD) -> None:
     """Add an account to a database the store has migrated."""
     with Database(path).writer() as db:
         users.add_user(db, name, role, password)
 
 
-def console_settings(path: Path, **overrides: object) -> Settings:
+def console_settings(path: Location, **overrides: object) -> Settings:
     return Settings(database=path, **overrides)
 
 
 @pytest.fixture
-def client(console_db: Path) -> Iterator[TestClient]:
+def client(console_db: Location) -> Iterator[TestClient]:
     """A browser with no session yet."""
     with TestClient(create_app(console_settings(console_db)), follow_redirects=False) as c:
         yield c
@@ -77,9 +79,9 @@ def admin(client: TestClient) -> TestClient:
 
 
 @pytest.fixture
-async def sample_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sample:
+async def sample_db(database: Location, monkeypatch: pytest.MonkeyPatch) -> Sample:
     """tests/transcripts' four conversations (see `build_sample`), plus rita and adam."""
-    sample = await build_sample(tmp_path / "bot.sqlite3", monkeypatch)
+    sample = await build_sample(database, monkeypatch)
     monkeypatch.undo()
     add_account(sample.path, "rita", "recruiter")
     add_account(sample.path, "adam", "admin")

@@ -6,18 +6,17 @@ The figures the tests expect are worked out by hand in `build_inbox_data`'s docs
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.core.dialogue import Outcome
+from bot.database_location import Location
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
 from bot.store.conversation import ConversationLog
+from tests.conftest import query
 from tests.transcripts.conftest import FALLBACK_EN, TODAY, Clock, reply
 
 NAMES = ("ana", "pierre", "jane", "lee", "marc", "old")  # most recently active first
@@ -25,7 +24,7 @@ NAMES = ("ana", "pierre", "jane", "lee", "marc", "old")  # most recently active 
 
 @dataclass(frozen=True)
 class InboxData:
-    path: Path
+    path: Location  # a SQLite file, or a PostgreSQL URL
     ana: str  # conversation ids
     pierre: str
     jane: str
@@ -46,15 +45,19 @@ def at(day: date, hour: int, minute: int = 0) -> str:
     )
 
 
-def review(path: Path, conversation: str, by: str, when: str) -> None:
+def review(path: Location, conversation: str, by: str, when: str) -> None:
     """Mark a conversation reviewed as the console does (one row per conversation)."""
-    with closing(sqlite3.connect(path)) as db, db:
-        db.execute(
-            "INSERT OR REPLACE INTO conversation_reviews VALUES (?, ?, ?)", (conversation, by, when)
-        )
+    query(
+        path,
+        "INSERT INTO conversation_reviews VALUES (?, ?, ?) ON CONFLICT (conversation) "
+        "DO UPDATE SET reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at",
+        conversation,
+        by,
+        when,
+    )
 
 
-async def build_inbox_data(path: Path, monkeypatch: pytest.MonkeyPatch) -> InboxData:
+async def build_inbox_data(path: Location, monkeypatch: pytest.MonkeyPatch) -> InboxData:
     """Six conversations; days relative to today (UTC); each logged event takes a minute.
 
     ana (today 08:00, frontend, es, closed) web:ana-77 "Ana López" @ana_l:

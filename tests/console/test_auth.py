@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.console import throttle, users
 from bot.console.app import create_app
 from bot.console.sessions import COOKIE
+from bot.database_location import Location
 from bot.store.connections import Database
+from tests.conftest import query
 from tests.console.conftest import PASSWORD, console_settings, csrf_of, login
 
 PAGES = ["/", "/trends", "/unanswered", "/admin/audit", "/admin/users", "/conversations/abc"]
 
 
 def rows(path: Path, sql: str, *params: object) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as db:
-        return db.execute(sql, params).fetchall()
+    return query(path, sql, *params)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -75,7 +78,7 @@ def test_session_cookie_flags(client: TestClient) -> None:
     assert "secure" not in flags  # plain http here: a Secure cookie would never come back
 
 
-def test_session_cookie_is_secure_over_https(console_db: Path) -> None:
+def test_session_cookie_is_secure_over_https(console_db: Location) -> None:
     app = create_app(console_settings(console_db))
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as c:
         form = c.get("/login")
@@ -125,20 +128,18 @@ def test_forged_cookie_is_refused(client: TestClient) -> None:
     assert client.get("/").status_code == 303
 
 
-def test_idle_sessions_expire(recruiter: TestClient, console_db: Path) -> None:
+def test_idle_sessions_expire(recruiter: TestClient, console_db: Location) -> None:
     old = (datetime.now(UTC) - timedelta(hours=3)).isoformat(timespec="seconds")
-    with closing(sqlite3.connect(console_db)) as db, db:
-        db.execute("UPDATE console_sessions SET last_seen_at = ?", (old,))
+    query(console_db, "UPDATE console_sessions SET last_seen_at = ?", old)
     assert recruiter.get("/").status_code == 303
     assert rows(console_db, "SELECT count(*) FROM console_sessions") == [(0,)]
 
 
 def test_sessions_expire_after_their_lifetime_even_when_active(
-    recruiter: TestClient, console_db: Path
+    recruiter: TestClient, console_db: Location
 ) -> None:
     old = (datetime.now(UTC) - timedelta(hours=13)).isoformat(timespec="seconds")
-    with closing(sqlite3.connect(console_db)) as db, db:
-        db.execute("UPDATE console_sessions SET created_at = ?", (old,))
+    query(console_db, "UPDATE console_sessions SET created_at = ?", old)
     assert recruiter.get("/").status_code == 303
 
 
@@ -152,7 +153,7 @@ def test_recruiter_cannot_open_admin_pages(recruiter: TestClient) -> None:
     assert "/admin/audit" not in page  # and the menu does not offer them
 
 
-def test_admin_disables_an_account_and_its_session_ends(console_db: Path) -> None:
+def test_admin_disables_an_account_and_its_session_ends(console_db: Location) -> None:
     app = create_app(console_settings(console_db))
     with (
         TestClient(app, follow_redirects=False) as rita,
@@ -182,23 +183,26 @@ def try_password(client: TestClient, name: str, password: str) -> int:
     return client.post("/login", data=data).status_code
 
 
-def from_address(console_db: Path, ip: str) -> TestClient:
+def from_address(console_db: Location, ip: str) -> TestClient:
     app = create_app(console_settings(console_db))
     return TestClient(app, follow_redirects=False, client=(ip, 50000))
 
 
-def age_failures(console_db: Path, by: timedelta) -> None:
+def age_failures(console_db: Location, by: timedelta) -> None:
     """Move every recorded failure `by` into the past, as if time had passed."""
-    with closing(sqlite3.connect(console_db)) as db, db:
-        for at, user, ip in db.execute("SELECT * FROM console_login_failures").fetchall():
-            older = (datetime.fromisoformat(at) - by).isoformat(timespec="milliseconds")
-            db.execute(
-                "UPDATE console_login_failures SET at = ? WHERE at = ? AND user = ? AND ip = ?",
-                (older, at, user, ip),
-            )
+    for at, user, ip in query(console_db, 'SELECT at, "user", ip FROM console_login_failures'):
+        older = (datetime.fromisoformat(at) - by).isoformat(timespec="milliseconds")
+        query(
+            console_db,
+            'UPDATE console_login_failures SET at = ? WHERE at = ? AND "user" = ? AND ip = ?',
+            older,
+            at,
+            user,
+            ip,
+        )
 
 
-def test_wrong_passwords_slow_down_that_address_only(console_db: Path) -> None:
+def test_wrong_passwords_slow_down_that_address_only(console_db: Location) -> None:
     with from_address(console_db, "10.0.0.66") as attacker:
         codes = [try_password(attacker, "rita", "guess" * 3) for _ in range(throttle.FREE_TRIES)]
         assert codes == [401] * throttle.FREE_TRIES
@@ -216,7 +220,7 @@ def test_wrong_passwords_slow_down_that_address_only(console_db: Path) -> None:
         assert try_password(attacker, "rita", PASSWORD) == 303
 
 
-def test_the_wait_grows_and_ends(console_db: Path) -> None:
+def test_the_wait_grows_and_ends(console_db: Location) -> None:
     with from_address(console_db, "10.0.0.66") as attacker:
         for _ in range(throttle.FREE_TRIES + 3):
             try_password(attacker, "rita", "guess" * 3)
@@ -227,14 +231,14 @@ def test_the_wait_grows_and_ends(console_db: Path) -> None:
         assert try_password(attacker, "rita", PASSWORD) == 303
 
 
-def test_many_accounts_tried_from_one_address_lock_nobody(console_db: Path) -> None:
+def test_many_accounts_tried_from_one_address_lock_nobody(console_db: Location) -> None:
     with from_address(console_db, "10.0.0.66") as office:
         for i in range(25):
             assert try_password(office, f"u{i}", "x" * 12) == 401
         assert login(office, "adam")  # the right password from the same address works
 
 
-def test_an_admin_unlock_or_a_reset_lifts_the_wait(console_db: Path, admin: TestClient) -> None:
+def test_an_admin_unlock_or_a_reset_lifts_the_wait(console_db: Location, admin: TestClient) -> None:
     with from_address(console_db, "10.0.0.66") as office:
         for _ in range(throttle.FREE_TRIES + 1):
             try_password(office, "rita", "guess" * 3)
@@ -288,8 +292,23 @@ def test_unknown_page_is_a_clear_404(recruiter: TestClient) -> None:
     assert response.status_code == 404 and "This page does not exist." in response.text
 
 
+@contextmanager
+def write_locked(location: Location) -> Iterator[None]:
+    """Another process holding the write lock the console needs (the bot, a backup, a
+    migration): SQLite's whole file, or PostgreSQL's lock on the accounts table."""
+    if isinstance(location, Path):
+        with closing(sqlite3.connect(location, isolation_level=None)) as other:
+            other.execute("BEGIN EXCLUSIVE")
+            yield
+            other.execute("ROLLBACK")
+        return
+    with psycopg.connect(str(location)) as other, other.transaction():
+        other.execute("LOCK TABLE console_users IN ACCESS EXCLUSIVE MODE")
+        yield
+
+
 def test_a_locked_database_gets_a_clear_page_then_works(
-    client: TestClient, console_db: Path, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, console_db: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.store import connections
 
@@ -297,12 +316,10 @@ def test_a_locked_database_gets_a_clear_page_then_works(
     client.app.state.console.database.close()  # type: ignore[attr-defined]  # new engines
     form = client.get("/login")
     data = {"name": "rita", "password": PASSWORD, "csrf": csrf_of(form.text)}
-    with closing(sqlite3.connect(console_db, isolation_level=None)) as other:
-        other.execute("BEGIN EXCLUSIVE")  # the bot, or a backup, holding the write lock
+    with write_locked(console_db):
         busy = client.post("/login", data=data)
         assert busy.status_code == 503
         assert "busy or unavailable. Try again in a moment." in busy.text
-        other.execute("ROLLBACK")
     assert client.post("/login", data=data).status_code == 303
     assert client.get("/").status_code == 200
 

@@ -3,18 +3,16 @@ timeline; review and notes (with CSRF); escaping; the audit trail of views."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from html import escape
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import query
 from tests.transcripts.conftest import Sample
 
 
 def audit_rows(sample: Sample) -> list[tuple[str, str, str | None]]:
-    with closing(sqlite3.connect(sample.path)) as db:
-        return db.execute("SELECT user, action, conversation FROM audit_log ORDER BY id").fetchall()
+    return query(sample.path, 'SELECT "user", action, conversation FROM audit_log ORDER BY id')
 
 
 def test_bubbles_show_topic_confidence_and_feedback(
@@ -73,12 +71,11 @@ def test_review_goes_stale_when_the_candidate_writes_again(
 ) -> None:
     url = f"/conversations/{sample_db.jane}"
     sample_client.post(f"{url}/review", data={"csrf": sample_client.csrf})
-    with closing(sqlite3.connect(sample_db.path)) as db, db:
-        db.execute(
-            "UPDATE conversations SET last_activity_at = '2999-01-01T00:00:00.000+00:00' "
-            "WHERE id = ?",
-            (sample_db.jane,),
-        )
+    query(
+        sample_db.path,
+        "UPDATE conversations SET last_activity_at = '2999-01-01T00:00:00.000+00:00' WHERE id = ?",
+        sample_db.jane,
+    )
     page = sample_client.get(url).text
     assert 'id="review-state">unreviewed' in page and "new messages arrived since" in page
 
@@ -120,7 +117,6 @@ def test_erasing_a_candidate_removes_notes_and_reviews(
             await store.erase_candidate("telegram:1001")
 
     asyncio.run(erase())
-    with closing(sqlite3.connect(sample_db.path)) as db:
-        assert db.execute("SELECT count(*) FROM conversation_notes").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM conversation_reviews").fetchone() == (0,)
+    assert query(sample_db.path, "SELECT count(*) FROM conversation_notes") == [(0,)]
+    assert query(sample_db.path, "SELECT count(*) FROM conversation_reviews") == [(0,)]
     assert sample_client.get(url).status_code == 404

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
 from bot.console.app import create_app
+from tests.conftest import query
 from tests.console.conftest import add_account, console_settings, login
 from tests.transcripts.conftest import Sample
 
 
 def queued(sample: Sample) -> list[tuple[str, str, str, str | None]]:
-    with closing(sqlite3.connect(sample.path)) as db:
-        return db.execute(
-            "SELECT conversation, author, text, sent_at FROM recruiter_replies ORDER BY id"
-        ).fetchall()
+    return query(
+        sample.path, "SELECT conversation, author, text, sent_at FROM recruiter_replies ORDER BY id"
+    )
 
 
 def audited(sample: Sample, action: str) -> list[tuple[str, str | None, str]]:
-    with closing(sqlite3.connect(sample.path)) as db:
-        return db.execute(
-            "SELECT user, conversation, detail FROM audit_log WHERE action = ?", (action,)
-        ).fetchall()
+    return query(
+        sample.path, 'SELECT "user", conversation, detail FROM audit_log WHERE action = ?', action
+    )
 
 
 def test_the_queue_lists_who_waits_with_their_age(
@@ -36,11 +33,11 @@ def test_the_queue_lists_who_waits_with_their_age(
     assert f'data-conversation="{sample_db.pierre}"' in page.text  # handed off yesterday
     assert f'data-conversation="{sample_db.jane}"' not in page.text  # never handed off
     # Handed off yesterday morning: some hours ago whatever the time now, shown in hours.
-    with closing(sqlite3.connect(sample_db.path)) as db:
-        (since,) = db.execute(
-            "SELECT max(created_at) FROM messages WHERE conversation = ? AND outcome = 'handoff'",
-            (sample_db.pierre,),
-        ).fetchone()
+    ((since,),) = query(
+        sample_db.path,
+        "SELECT max(created_at) FROM messages WHERE conversation = ? AND outcome = 'handoff'",
+        sample_db.pierre,
+    )
     waited = (datetime.now(UTC) - datetime.fromisoformat(since)).total_seconds() // 3600
     shown = re.search(r'<span class="badge warn">(\d+) h</span>', page.text)
     assert shown and int(shown[1]) >= 1 and int(shown[1]) in (waited - 1, waited)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import random
-import sqlite3
-from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from sqlalchemy import Connection
 
 from bot.console import inbox as inbox_module
 from bot.console.inbox import (
@@ -24,6 +23,7 @@ from bot.console.inbox import (
     transcripts_of,
 )
 from bot.core.dialogue import Outcome
+from bot.database_location import Location
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
 from bot.store.connections import Database, reading
@@ -31,6 +31,7 @@ from bot.store.conversation import ConversationLog
 from bot.store.migrations.upgrade import upgrade_now
 from bot.transcripts import queries
 from bot.transcripts.export import write_csv
+from tests.conftest import query
 from tests.console.inbox_data import NAMES, InboxData, at, build_inbox_data, review
 from tests.transcripts.conftest import TODAY, Clock, reply
 
@@ -38,8 +39,9 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-async def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> InboxData:
-    built = await build_inbox_data(tmp_path / "bot.sqlite3", monkeypatch)
+async def data(database: Location, monkeypatch: pytest.MonkeyPatch) -> InboxData:
+    """The inbox's data on each database: a SQLite file, and a PostgreSQL database."""
+    built = await build_inbox_data(database, monkeypatch)
     monkeypatch.undo()
     return built
 
@@ -50,7 +52,7 @@ def db(data: InboxData):
         yield connection
 
 
-def listed(db: sqlite3.Connection, data: InboxData, **filters: object) -> list[str]:
+def listed(db: Connection, data: InboxData, **filters: object) -> list[str]:
     """The names of the conversations the inbox lists (one big page)."""
     page = inbox(db, InboxFilters(page_size=100, **filters))  # type: ignore[arg-type]
     assert page.total == len(page.rows)
@@ -142,18 +144,18 @@ def test_filters(db, data: InboxData, filters: dict[str, object], expected: list
 
 
 async def test_a_conversation_spanning_the_period_overlaps_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Started before `since` and active after `until`: it was active during the period."""
     clock = Clock()
     monkeypatch.setattr(conversation_module, "now", clock)
-    async with TranscriptStore(tmp_path / "bot.sqlite3") as store:
+    async with TranscriptStore(database) as store:
         clock.set(TODAY - 10 * DAY, 9)
         log = ConversationLog(store, "web", "x", "backend")
         log.exchange(reply("first", Outcome.ANSWER), 1.0)
         clock.set(TODAY, 9)
         log.exchange(reply("last", Outcome.ANSWER), 1.0)
-    with reading(tmp_path / "bot.sqlite3") as db:
+    with reading(database) as db:
         found = {
             (since, until): [r.id for r in inbox(db, InboxFilters(since=since, until=until)).rows]
             for since, until in [
@@ -255,11 +257,14 @@ def test_search_never_raises_nor_runs_the_text(data: InboxData, text: str) -> No
     with database.writer() as db:
         page = inbox(db, InboxFilters(search=text, page_size=100))
     database.close()
-    with closing(sqlite3.connect(data.path)) as raw:
-        messages = raw.execute("SELECT count(*) FROM messages").fetchone()[0]
-        indexed = raw.execute(
-            "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'remote'"
-        ).fetchone()[0]
+    (messages,) = query(data.path, "SELECT count(*) FROM messages")[0]
+    indexed = query(
+        data.path,
+        "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'remote'"
+        if isinstance(data.path, Path)
+        else "SELECT count(*) FROM messages "
+        "WHERE hirebot_words(text) @@ to_tsquery('simple', 'remote')",
+    )[0][0]
     assert (messages, indexed) == (24, 3)
     found = data.names([row.id for row in page.rows])
     if fts_query(text) is None:
@@ -341,13 +346,16 @@ def test_pages_of_a_filtered_list(db, data: InboxData) -> None:
     assert (first.total, first.pages, first.has_next, second.has_next) == (5, 2, True, False)
 
 
-def test_ties_in_activity_are_ordered_by_id(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
+def test_ties_in_activity_are_ordered_by_id(database: Location) -> None:
+    path = database
     upgrade_now(path)
-    with closing(sqlite3.connect(path)) as db, db:
-        db.executemany(
+    for name in ("c", "a", "b"):
+        query(
+            path,
             "INSERT INTO conversations VALUES (?, 'web:x', 'p', 'open', ?, ?)",
-            [(name, at(TODAY, 9), at(TODAY, 9)) for name in ("c", "a", "b")],
+            name,
+            at(TODAY, 9),
+            at(TODAY, 9),
         )
     with reading(path) as db:
         first = inbox(db, InboxFilters(page_size=2))
@@ -360,9 +368,9 @@ def test_ties_in_activity_are_ordered_by_id(tmp_path: Path) -> None:
 
 
 async def test_new_activity_after_a_review_makes_it_unreviewed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "bot.sqlite3"
+    path = database
     clock = Clock()
     monkeypatch.setattr(conversation_module, "now", clock)
 
@@ -399,15 +407,15 @@ def test_choices_for_the_filter_form(db) -> None:
 
 
 async def test_a_language_only_the_bot_or_a_command_used_is_no_choice(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(conversation_module, "now", Clock())
-    async with TranscriptStore(tmp_path / "bot.sqlite3") as store:
+    async with TranscriptStore(database) as store:
         log = ConversationLog(store, "web", "x", "backend")
         log.incoming("Hallo", "de")
         log.outgoing("Hello!", "smalltalk", "en")
         log.incoming("2", "it", outcome="command")
-    with reading(tmp_path / "bot.sqlite3") as db:
+    with reading(database) as db:
         assert language_choices(db) == ["de"]
         assert [r.languages for r in inbox(db, InboxFilters()).rows] == [("de",)]
         assert inbox(db, InboxFilters(lang="en")).total == 0

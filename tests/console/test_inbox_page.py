@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from html import escape
 from pathlib import Path
 
@@ -16,6 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.console.app import create_app
+from bot.database_location import Location
+from tests.conftest import query as db_rows
 from tests.console.conftest import add_account, console_settings, login
 from tests.console.inbox_data import NAMES, InboxData, build_inbox_data
 from tests.transcripts.conftest import TODAY
@@ -24,8 +24,8 @@ ROW = re.compile(r'<tr data-conversation="([0-9a-f]+)">')
 
 
 @pytest.fixture
-async def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> InboxData:
-    built = await build_inbox_data(tmp_path / "bot.sqlite3", monkeypatch)
+async def data(database: Location, monkeypatch: pytest.MonkeyPatch) -> InboxData:
+    built = await build_inbox_data(database, monkeypatch)
     monkeypatch.undo()
     add_account(built.path, "rita", "recruiter")
     return built
@@ -51,11 +51,11 @@ def row_html(page: str, conversation: str) -> str:
 
 
 def audit_rows(path: Path) -> list[tuple[str, str, str | None, str]]:
-    with closing(sqlite3.connect(path)) as db:
-        return db.execute(
-            "SELECT user, action, conversation, detail FROM audit_log "
-            "WHERE action <> 'login' ORDER BY id"
-        ).fetchall()
+    return db_rows(
+        path,
+        """SELECT "user", action, conversation, detail FROM audit_log """
+        "WHERE action <> 'login' ORDER BY id",
+    )
 
 
 def test_needs_a_login(data: InboxData) -> None:
@@ -157,8 +157,7 @@ def test_hostile_search_is_shown_as_text_and_runs_nothing(
     shown = body[: body.index('"')]
     assert "<" not in shown and ">" not in shown  # escaped inside the attribute
     assert "<img src=x" not in response.text and "<script>alert(1)" not in response.text
-    with closing(sqlite3.connect(data.path)) as db:
-        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 24
+    assert db_rows(data.path, "SELECT count(*) FROM messages") == [(24,)]
 
 
 @pytest.mark.parametrize(
@@ -345,5 +344,4 @@ def test_hostile_filter_values_match_nothing_and_run_nothing(
     assert response.text.count('class="error" role="alert"') == errors
     body = response.text.split("</head>")[1]
     assert "<img src=x" not in body and "<script" not in body
-    with closing(sqlite3.connect(data.path)) as db:
-        assert db.execute("SELECT count(*) FROM conversations").fetchone()[0] == len(NAMES)
+    assert db_rows(data.path, "SELECT count(*) FROM conversations") == [(len(NAMES),)]

@@ -4,25 +4,25 @@ believed only from BOT_CONSOLE_TRUSTED_PROXIES, no Server header, no access log.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
-from pathlib import Path
+from contextlib import contextmanager
 
 import httpx
 import uvicorn
 
 from bot.console.server import config
 from bot.console.sessions import COOKIE
+from bot.database_location import Location
+from tests.conftest import query
 from tests.console.conftest import PASSWORD, console_settings
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @contextmanager
-def serving(database: Path, **settings: object) -> Iterator[str]:
+def serving(database: Location, **settings: object) -> Iterator[str]:
     server = uvicorn.Server(config(console_settings(database, console_port=0, **settings)))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -53,16 +53,16 @@ def sign_in(base: str, headers: dict[str, str]) -> httpx.Response:
         )
 
 
-def last_login_ip(database: Path) -> str:
-    with closing(sqlite3.connect(database)) as db:
-        row = db.execute("SELECT ip FROM audit_log WHERE action = 'login' ORDER BY id DESC")
-        return str(row.fetchone()[0])
+def last_login_ip(database: Location) -> str:
+    return str(
+        query(database, "SELECT ip FROM audit_log WHERE action = 'login' ORDER BY id DESC")[0][0]
+    )
 
 
 FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
 
-def test_a_trusted_proxy_makes_the_cookie_secure_and_names_the_client(console_db: Path) -> None:
+def test_a_trusted_proxy_makes_the_cookie_secure_and_names_the_client(console_db: Location) -> None:
     with serving(console_db) as base:  # 127.0.0.1 is trusted by default
         response = sign_in(base, FORWARDED)
         assert "server" not in response.headers
@@ -71,7 +71,7 @@ def test_a_trusted_proxy_makes_the_cookie_secure_and_names_the_client(console_db
     assert last_login_ip(console_db) == "203.0.113.7"
 
 
-def test_headers_from_anyone_else_are_ignored(console_db: Path) -> None:
+def test_headers_from_anyone_else_are_ignored(console_db: Location) -> None:
     with serving(console_db, console_trusted_proxies="10.9.8.7") as base:
         response = sign_in(base, FORWARDED)
     cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith(COOKIE))

@@ -33,12 +33,22 @@ from bot.transcripts import queries
 from bot.transcripts.periods import Period, last_days
 from bot.transcripts.queries import REPLY_OUTCOMES
 from bot.transcripts.stats import Stats, compute
-from tests.transcripts.conftest import TODAY, Clock, Sample, reply
+from tests.transcripts.conftest import TODAY, Clock, Sample, build_sample, reply
 
 
 @pytest.fixture
-def db(sample_db: Sample) -> Iterator[sqlite3.Connection]:
+def db(sample_db: Sample) -> Iterator[Connection]:
+    """The sample on each database."""
     with reading(sample_db.path) as connection:
+        yield connection
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Connection]:
+    """The sample in a SQLite file, for SQLite's query plans."""
+    sample = await build_sample(tmp_path / "bot.sqlite3", monkeypatch)
+    monkeypatch.undo()
+    with reading(sample.path) as connection:
         yield connection
 
 
@@ -156,15 +166,15 @@ def test_postings_lists_each_once(db: Connection) -> None:
 
 
 @pytest.mark.parametrize("posting", [None, "backend"])
-def test_reads_go_through_indexes(db: Connection, posting: str | None) -> None:
+def test_reads_go_through_indexes(sqlite_db: Connection, posting: str | None) -> None:
     """The counts read messages_by_day, the feedback looks messages up by id; nothing
     walks the table of messages (or a posting's whole history): that keeps the page
     fast at 100,000 messages."""
     statements: list[str] = []
-    driver = db.connection.driver_connection
+    driver = sqlite_db.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     driver.set_trace_callback(statements.append)
-    trends(db, last_days(30), posting)
+    trends(sqlite_db, last_days(30), posting)
     driver.set_trace_callback(None)
     plans = {
         sql: [row[3] for row in driver.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in statements

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.core.dialogue import Outcome
+from bot.database_location import Location
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
 from bot.transcripts.periods import last_days
@@ -142,7 +142,7 @@ def test_an_empty_database(recruiter: TestClient) -> None:
 
 
 @pytest.fixture
-async def hostile(console_db: Path) -> Path:
+async def hostile(console_db: Location) -> Location:
     """A conversation whose posting, topic and language are HTML."""
     async with TranscriptStore(console_db) as store:
         log = ConversationLog(store, "web", "evil", EVIL_POSTING)
@@ -153,7 +153,9 @@ async def hostile(console_db: Path) -> Path:
     return console_db
 
 
-def test_names_from_the_database_are_shown_as_text(recruiter: TestClient, hostile: Path) -> None:
+def test_names_from_the_database_are_shown_as_text(
+    recruiter: TestClient, hostile: Location
+) -> None:
     page = recruiter.get("/trends", params={"posting": EVIL_POSTING})
     assert page.status_code == 200
     text = body(page.text)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from pathlib import Path
@@ -18,6 +16,7 @@ from bot.console.pages import unanswered as unanswered_page
 from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
+from tests.conftest import query
 from tests.console.conftest import console_settings, login
 from tests.transcripts.conftest import TODAY, Sample, reply
 
@@ -103,8 +102,7 @@ def test_since_my_last_visit(sample_client: TestClient, sample_db: Sample) -> No
     assert "Do you sponsor visas??" not in recent_section(first)  # pierre's, yesterday
     # Rita's last look was late yesterday evening; pierre's question came before it.
     evening = datetime.combine(TODAY - timedelta(days=1), time(23), UTC)
-    with closing(sqlite3.connect(sample_db.path)) as db, db:
-        db.execute("UPDATE console_visits SET seen_at = ?", (evening.isoformat(),))
+    query(sample_db.path, "UPDATE console_visits SET seen_at = ?", evening.isoformat())
     page = sample_client.get("/unanswered?since=last").text
     assert "Asked since your last visit" in page
     assert "2 questions got no answer since your last visit" in page
@@ -126,10 +124,9 @@ def test_new_single_questions_are_never_hidden(
 
 def test_viewing_the_page_is_audited(sample_client: TestClient, sample_db: Sample) -> None:
     sample_client.get("/unanswered?days=7&posting=frontend")
-    with closing(sqlite3.connect(sample_db.path)) as db:
-        found = db.execute(
-            "SELECT user, detail FROM audit_log WHERE action = 'view_unanswered'"
-        ).fetchall()
+    found = query(
+        sample_db.path, """SELECT "user", detail FROM audit_log WHERE action = 'view_unanswered'"""
+    )
     assert found == [("rita", "days=7; posting=frontend")]
 
 

@@ -5,10 +5,8 @@ store's database refuse on demand."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +16,11 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.util import await_only
 
-from bot.database_location import Location, is_postgresql
+from bot.database_location import Location
 from bot.store import TranscriptStore
-from tests.conftest import postgresql_query
+from tests.conftest import query
+
+__all__ = ["query"]  # shared with every test folder; kept here for the store's tests
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
 DISK_FULL = "database or disk is full"
@@ -30,26 +30,6 @@ DISK_FULL = "database or disk is full"
 def db_path(tmp_path: Path) -> Path:
     """A SQLite file, for what only SQLite does (PRAGMAs, its locks, a killed writer)."""
     return tmp_path / "bot.sqlite3"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Location:
-    """The store's database on each backend: a SQLite file, or a new database on the
-    tests' own PostgreSQL server (its spill files go to tmp_path/data)."""
-    if request.param == "sqlite":
-        return tmp_path / "bot.sqlite3"
-    monkeypatch.chdir(tmp_path)
-    return str(request.getfixturevalue("postgresql_database"))
-
-
-def query(location: Location, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Read the database from outside the store, like a recruiter report would."""
-    if is_postgresql(location):
-        return postgresql_query(str(location), sql, *params)
-    with closing(sqlite3.connect(location)) as db, db:  # commits a write
-        return db.execute(sql, params).fetchall()
 
 
 def revision(location: Location) -> str:

@@ -53,3 +53,17 @@ async def test_concurrent_conversations_are_stored_whole_and_in_order(database: 
         ]
         assert [d for _, d, _, _ in rows] == ["in", "out"] * (MESSAGES // 2)
         assert {c for *_, c in rows} == {f"test:user{user}"}
+
+
+async def test_text_no_database_can_hold_is_stored_with_replacement_characters(
+    database: Location,
+) -> None:
+    """A NUL (PostgreSQL refuses it in text) or a lone surrogate (not UTF-8) in what a
+    candidate typed or is called: the row is stored, not set aside, on both databases."""
+    async with TranscriptStore(database) as store:
+        log = ConversationLog(store, "test", "odd", "posting", display_name="Ann\x00a")
+        log.incoming("salary?\x00 and \ud800remote", lang="en")
+        assert await store.flush()
+        assert not store.rejected_path.exists()
+    assert query(database, "SELECT text FROM messages") == [("salary?\ufffd and \ufffdremote",)]
+    assert query(database, "SELECT display_name FROM candidates") == [("Ann\ufffda",)]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.dialogue import Outcome, Reply
+from bot.database_location import Location
 from bot.store import TranscriptStore
 from bot.store import conversation as conversation_module
 from bot.store.conversation import ConversationLog
@@ -52,7 +53,7 @@ class Ids:
 
 @dataclass(frozen=True)
 class Sample:
-    path: Path
+    path: Location  # a SQLite file, or a PostgreSQL URL
     jane: str  # conversation ids
     pierre: str
     ana: str
@@ -71,7 +72,7 @@ def reply(
     return Reply(question, lang, lang, outcome, topics, confidence, text, suggestions)
 
 
-async def build_sample(path: Path, monkeypatch: pytest.MonkeyPatch) -> Sample:
+async def build_sample(path: Location, monkeypatch: pytest.MonkeyPatch) -> Sample:
     """Four conversations. Days are relative to today (UTC).
 
     jane (day -2, posting backend, en, open), telegram:1001 "Jane Doe" @janedoe:

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.channels.telegram import console_replies
 from bot.channels.telegram.runner import TelegramBot
 from bot.store import handoffs
+from bot.store.connections import Database
 from tests.channels.telegram.conftest import StartBot, stored, until
 from tests.fakes.bot_api import FakeBotApi, FakeUser
 
@@ -29,7 +30,7 @@ async def enqueue(database: Path, conversation: str, text: str) -> int:
     would wait for the lock of a transaction that needs that loop to finish."""
 
     def write() -> int:
-        with closing(sqlite3.connect(database)) as db, db:
+        with Database(database).writer() as db:
             return handoffs.enqueue(db, conversation, "rita", text)
 
     return await asyncio.to_thread(write)

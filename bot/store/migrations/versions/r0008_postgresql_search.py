@@ -9,6 +9,7 @@ revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+SEPARATORS = "<>&@./_-"
 
 
 def upgrade() -> None:
@@ -16,10 +17,15 @@ def upgrade() -> None:
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     # unaccent() itself is only STABLE (its dictionary could change): an index needs this
-    # IMMUTABLE wrapper, with the dictionary named in full.
+    # IMMUTABLE wrapper, with the dictionary named in full. PostgreSQL's parser reads
+    # "<script>...</script>" as markup and "a@b.com" as one e-mail token: these
+    # characters become spaces first, so that every word a candidate typed is found, as
+    # FTS5 finds it.
+    spaces = " " * len(SEPARATORS)
     op.execute(
-        """CREATE FUNCTION hirebot_words(t text) RETURNS tsvector
+        f"""CREATE FUNCTION hirebot_words(t text) RETURNS tsvector
         LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-        RETURN to_tsvector('simple'::regconfig, unaccent('unaccent'::regdictionary, t))"""
+        RETURN to_tsvector('simple'::regconfig,
+            translate(unaccent('unaccent'::regdictionary, t), '{SEPARATORS}', '{spaces}'))"""
     )
     op.execute("CREATE INDEX messages_words ON messages USING gin (hirebot_words(text))")
