@@ -11,7 +11,6 @@ import subprocess
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -171,14 +170,15 @@ async def build_sample(path: Location, monkeypatch: pytest.MonkeyPatch) -> Sampl
 
 
 @pytest.fixture
-async def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sample:
-    sample = await build_sample(tmp_path / "bot.sqlite3", monkeypatch)
+async def sample(database: Location, monkeypatch: pytest.MonkeyPatch) -> Sample:
+    """The sample on each database: a SQLite file, and a PostgreSQL database."""
+    sample = await build_sample(database, monkeypatch)
     monkeypatch.undo()  # the CLI code under test runs with the real clock
     return sample
 
 
 def transcripts(
-    *args: str, database: Path | None, stdin: str = "", columns: int = 200
+    *args: str, database: Location | None, stdin: str = "", columns: int = 200
 ) -> subprocess.CompletedProcess:
     """Run `python -m bot transcripts ARGS` as a recruiter would."""
     env = {"COLUMNS": str(columns), "BOT_RETENTION_DAYS": "180"}

@@ -7,14 +7,13 @@ import csv
 import io
 import json
 import re
-import sqlite3
-from contextlib import closing
 
 import pytest
 
 from bot.core.dialogue import Outcome
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
+from tests.conftest import query
 from tests.test_cli import run as run_bot
 from tests.transcripts.conftest import TODAY, Sample, reply, transcripts
 
@@ -26,8 +25,7 @@ def ok(*args: str, sample: Sample, stdin: str = "", columns: int = 200) -> str:
 
 
 def conversation_count(sample: Sample) -> int:
-    with closing(sqlite3.connect(sample.path)) as db:
-        return db.execute("SELECT count(*) FROM conversations").fetchone()[0]
+    return int(query(sample.path, "SELECT count(*) FROM conversations")[0][0])
 
 
 # -- list -------------------------------------------------------------------------------
@@ -307,15 +305,14 @@ def test_erase_asks_first(sample: Sample) -> None:
     out = ok("erase", "telegram:1001", sample=sample, stdin="yes\n")
     # 2 feedback votes, 8 messages, 1 conversation, 1 candidate
     assert "Erased Jane Doe (telegram:1001): 12 rows deleted." in out
-    with closing(sqlite3.connect(sample.path)) as db:
-        for table, column in (
-            ("feedback", "candidate"),
-            ("messages", "candidate"),
-            ("conversations", "candidate"),
-            ("candidates", "key"),
-        ):
-            query = f"SELECT count(*) FROM {table} WHERE {column} = 'telegram:1001'"
-            assert db.execute(query).fetchone() == (0,)
+    for table, column in (
+        ("feedback", "candidate"),
+        ("messages", "candidate"),
+        ("conversations", "candidate"),
+        ("candidates", "key"),
+    ):
+        sql = f"SELECT count(*) FROM {table} WHERE {column} = 'telegram:1001'"
+        assert query(sample.path, sql) == [(0,)]
     assert conversation_count(sample) == 3  # the old conversation was not purged on the way
     assert transcripts("show", "a1b2c", database=sample.path).returncode == 1
 

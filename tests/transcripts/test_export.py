@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import re
-import sqlite3
-from contextlib import closing
 from dataclasses import replace
 from html.parser import HTMLParser
 
@@ -17,6 +15,7 @@ from bot.transcripts.export import CSV_COLUMNS, spreadsheet_safe, write_csv, wri
 from bot.transcripts.html_report import write_html
 from bot.transcripts.pseudonyms import SALT_KEY, Pseudonymizer, salt
 from bot.transcripts.queries import Filters, Message, Transcript
+from tests.conftest import query
 from tests.transcripts.conftest import Sample
 
 REAL_IDENTIFIERS = (
@@ -131,11 +130,9 @@ def test_pseudonyms_are_stable_and_hide_who_the_candidates_are(sample: Sample) -
 
 
 def test_salt_is_created_once_and_is_secret(sample: Sample) -> None:
-    with closing(sqlite3.connect(sample.path)) as db:
-        assert db.execute("SELECT count(*) FROM meta WHERE key = ?", (SALT_KEY,)).fetchone() == (0,)
-    with reading(sample.path) as db:
-        first = salt(Database(sample.path))
-        assert salt(Database(sample.path)) == first
+    assert query(sample.path, "SELECT count(*) FROM meta WHERE key = ?", SALT_KEY) == [(0,)]
+    first = salt(Database(sample.path))
+    assert salt(Database(sample.path)) == first
     assert re.fullmatch(r"[0-9a-f]{32}", first)
     # Another salt gives other pseudonyms: they cannot be recomputed from ids alone.
     assert Pseudonymizer(first).pseudonym("telegram:1001") != Pseudonymizer("x").pseudonym(
