@@ -26,10 +26,11 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.console.database import ConsoleDatabase  # noqa: E402
+
 from benchmarks.console_data import scratch  # noqa: E402
 from benchmarks.timing import arguments, timed  # noqa: E402
 from bot.console import users  # noqa: E402
-from bot.console.database import ConsoleDatabase  # noqa: E402
 
 TARGET_MS = 200.0
 WARMUP = 5

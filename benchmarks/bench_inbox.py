@@ -23,13 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.console_data import scratch  # noqa: E402
 from benchmarks.timing import arguments, timed  # noqa: E402
-from bot.console.inbox import (  # noqa: E402
+from bot.store import queries  # noqa: E402
+from bot.store.inbox import (  # noqa: E402
     InboxFilters,
     inbox,
     language_choices,
     matching_ids,
 )
-from bot.transcripts import queries  # noqa: E402
 from bot.transcripts.periods import today  # noqa: E402
 
 CASES: dict[str, InboxFilters] = {

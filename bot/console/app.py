@@ -19,7 +19,6 @@ from starlette.exceptions import HTTPException
 from bot.console.knowledge import KnowledgeCache, LastResult
 from bot.console.pages import admin, conversation, handoffs, inbox, login, trends, unanswered
 from bot.console.security import SecurityHeaders
-from bot.console.sessions import SessionBook
 from bot.console.web import (
     Console,
     CsrfFailed,
@@ -32,6 +31,7 @@ from bot.console.web import (
 )
 from bot.settings import Settings
 from bot.store.connections import Database, TranscriptsError
+from bot.store.sessions import SessionBook
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

@@ -6,10 +6,10 @@ import argparse
 import getpass
 import sys
 
-from bot.console import audit, users
 from bot.console.passwords import WeakPassword
 from bot.database_location import redacted
 from bot.settings import Settings
+from bot.store import audit, users
 from bot.store.connections import Database
 
 

@@ -13,12 +13,12 @@ from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from bot.console.inbox import MAX_PAGE
 from bot.console.knowledge import KnowledgeCache, LastResult
-from bot.console.sessions import COOKIE, Session, SessionBook
 from bot.kb.suggest import Suggestions
 from bot.settings import Settings
 from bot.store.connections import Database
+from bot.store.inbox import MAX_PAGE
+from bot.store.sessions import COOKIE, Session, SessionBook
 from bot.transcripts.render import OUTCOME_LABELS
 from bot.transcripts.render import when as stored_time
 

@@ -109,6 +109,11 @@ class Database:
         with connection, connection.begin():
             yield connection
 
+    def ping(self) -> None:
+        """An error unless the database answers a read."""
+        with self.reader() as db:
+            db.execute(select(1)).scalar_one()
+
     def meta_value(self, key: str) -> str:
         """The value kept under `key` in `meta`, made (random) on first use. If two
         processes race, both keep the first one stored."""

@@ -21,15 +21,15 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.database_location import Location, parse_location, redacted
 from bot.settings import Settings
-from bot.store import TranscriptStore
+from bot.store import TranscriptStore, queries
 from bot.store.connections import Database, TranscriptsError, check, reading
-from bot.transcripts import queries
+from bot.store.filters import ConversationFilter
+from bot.store.queries import Transcript
 from bot.transcripts.export import write_csv, write_jsonl
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.html_report import write_html
 from bot.transcripts.periods import Period, last_days, parse_day, today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
-from bot.transcripts.queries import Filters, Transcript
 from bot.transcripts.render import (
     print_conversations,
     print_stats,
@@ -73,7 +73,16 @@ def add_commands(
         "--unanswered", action="store_true", help="the bot could not answer at least once"
     )
     filters.add_argument("--handed-off", action="store_true", help="handed off to a recruiter")
-    filters.add_argument("--lang", metavar="LANG", help="main language: en, fr, es...")
+    filters.add_argument("--unhelpful", action="store_true", help="a reply got a 👎")
+    filters.add_argument(
+        "--unreviewed", action="store_true", help="not reviewed in the console since it changed"
+    )
+    filters.add_argument(
+        "--lang", metavar="LANG", help="the candidate wrote in this language: en, fr, es..."
+    )
+    filters.add_argument(
+        "--search", metavar="WORDS", default="", help="these words, or the candidate's name"
+    )
 
     def command(
         name: str, about: str, handler: Handler, *parents: argparse.ArgumentParser
@@ -179,18 +188,21 @@ def _error(message: str) -> None:
     Console(stderr=True).print(Text.assemble(("Error: ", "bold red"), printable(message)))
 
 
-def _filters(args: argparse.Namespace) -> Filters:
-    return Filters(
+def _filters(args: argparse.Namespace) -> ConversationFilter:
+    return ConversationFilter(
         period=Period(args.since, args.until),
         posting=args.posting,
         outcome=args.outcome,
         unanswered=args.unanswered,
         handed_off=args.handed_off,
+        unhelpful=args.unhelpful,
+        unreviewed=args.unreviewed,
         lang=args.lang,
+        search=args.search,
     )
 
 
-def describe(filters: Filters) -> str:
+def describe(filters: ConversationFilter) -> str:
     """The filters in words: 'since 2025-06-01, posting x, with no answer'."""
     parts = [filters.period.describe()]
     if filters.posting:
@@ -201,8 +213,14 @@ def describe(filters: Filters) -> str:
         parts.append("with an unanswered question")
     if filters.handed_off:
         parts.append("handed off")
+    if filters.unhelpful:
+        parts.append("with a 👎")
+    if filters.unreviewed:
+        parts.append("not reviewed")
     if filters.lang:
         parts.append(f"in {filters.lang}")
+    if filters.search:
+        parts.append(f"matching {filters.search!r}")
     return ", ".join(parts)
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import IO, Any
 
-from bot.transcripts.queries import ConversationSummary, Message, Transcript
+from bot.store.queries import ConversationSummary, Message, Transcript
 
 CSV_COLUMNS = (
     "conversation",

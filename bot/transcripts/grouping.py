@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.text import clean, words
-from bot.transcripts.queries import AskedQuestion
+from bot.store.queries import AskedQuestion
 
 THRESHOLD = 80.0
 

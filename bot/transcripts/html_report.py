@@ -13,8 +13,8 @@ from html import escape
 from typing import TextIO
 
 from bot.core.vocabulary import Outcome
+from bot.store.queries import Message, Transcript
 from bot.transcripts.export import feedback_label
-from bot.transcripts.queries import Message, Transcript
 from bot.transcripts.render import OUTCOME_LABELS, when
 
 _CSS = """

@@ -14,7 +14,7 @@ import hmac
 import re
 
 from bot.store.connections import Database
-from bot.transcripts.queries import Transcript
+from bot.store.queries import Transcript
 
 SALT_KEY = "pseudonym_salt"
 # Identifiers this short ("Al", "42") would also hit ordinary words in the text.

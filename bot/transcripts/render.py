@@ -17,8 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.core.vocabulary import Outcome, Status
+from bot.store.queries import ConversationSummary, Message, Transcript
 from bot.transcripts.grouping import QuestionGroup
-from bot.transcripts.queries import ConversationSummary, Message, Transcript
 from bot.transcripts.stats import Stats, Tally
 
 OUTCOME_LABELS: dict[str, str] = {

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Direction, Outcome, Status
+from bot.store.queries import ScopedMessage
 from bot.transcripts.periods import Period
-from bot.transcripts.queries import ScopedMessage
 
 TOP_TOPICS = 10
 

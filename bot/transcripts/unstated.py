@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.core.dialogue import Responder
-from bot.transcripts.queries import UnstatedQuestion
+from bot.store.queries import UnstatedQuestion
 
 MENTION = "mention:"
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.console import users
 from bot.console.app import create_app
 from bot.database_location import Location
 from bot.settings import Settings
+from bot.store import users
 from bot.store.connections import Database
 from tests.transcripts.conftest import Sample, build_sample
 

@@ -12,11 +12,11 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.console import throttle, users
 from bot.console.app import create_app
-from bot.console.sessions import COOKIE
 from bot.database_location import Location
+from bot.store import throttle, users
 from bot.store.connections import Database
+from bot.store.sessions import COOKIE
 from tests.conftest import query
 from tests.console.conftest import PASSWORD, console_settings, csrf_of, login
 

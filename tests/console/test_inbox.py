@@ -12,24 +12,24 @@ from urllib.parse import parse_qsl
 import pytest
 from sqlalchemy import Connection
 
-from bot.console import inbox as inbox_module
-from bot.console.inbox import (
+from bot.core.dialogue import Outcome
+from bot.database_location import Location
+from bot.store import TranscriptStore, queries
+from bot.store import conversation as conversation_module
+from bot.store import filters as filters_module
+from bot.store import inbox as inbox_module
+from bot.store.connections import Database, reading
+from bot.store.conversation import ConversationLog
+from bot.store.filters import ConversationFilter
+from bot.store.inbox import (
     InboxFilters,
     fts_query,
     inbox,
     language_choices,
     matching_ids,
     parse_filters,
-    transcripts_of,
 )
-from bot.core.dialogue import Outcome
-from bot.database_location import Location
-from bot.store import TranscriptStore
-from bot.store import conversation as conversation_module
-from bot.store.connections import Database, reading
-from bot.store.conversation import ConversationLog
 from bot.store.migrations.upgrade import upgrade_now
-from bot.transcripts import queries
 from bot.transcripts.export import write_csv
 from tests.conftest import query
 from tests.console.inbox_data import NAMES, InboxData, at, build_inbox_data, review
@@ -312,10 +312,10 @@ def test_fts_query_quotes_every_word() -> None:
     assert fts_query("😀 ... ***") is None
     assert fts_query("") is None
     many = fts_query(" ".join(f"w{i}" for i in range(50)))
-    assert many is not None and many.count('"') == 2 * inbox_module.MAX_SEARCH_TOKENS
+    assert many is not None and many.count('"') == 2 * filters_module.MAX_SEARCH_TOKENS
     assert many.endswith('"w7"*')
     long = fts_query("y" * 5000)
-    assert long == '"' + "y" * inbox_module.MAX_TOKEN_CHARS + '"*'
+    assert long == '"' + "y" * filters_module.MAX_TOKEN_CHARS + '"*'
 
 
 # -- pagination ----------------------------------------------------------------------------
@@ -508,7 +508,7 @@ def test_a_long_bad_value_is_shortened_in_the_message() -> None:
 
 def test_search_text_is_cut() -> None:
     filters, _ = parse_filters({"q": "word " * 1000})
-    assert len(filters.search) <= inbox_module.MAX_SEARCH_CHARS
+    assert len(filters.search) <= filters_module.MAX_SEARCH_CHARS
 
 
 def test_query_string_round_trips() -> None:
@@ -556,7 +556,7 @@ def test_matching_ids_are_every_page_in_order(db, data: InboxData) -> None:
 def test_transcripts_of_the_filter_write_a_csv(db, data: InboxData) -> None:
     ids = matching_ids(db, InboxFilters(posting="backend", since=TODAY - 2 * DAY))
     out = io.StringIO()
-    count = write_csv(transcripts_of(db, [*ids, "gone"]), out)
+    count = write_csv(queries.transcripts_of(db, [*ids, "gone"]), out)
     assert count == 2
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [r["conversation"] for r in rows] == [data.pierre] * 6 + [data.jane] * 8
@@ -565,8 +565,9 @@ def test_transcripts_of_the_filter_write_a_csv(db, data: InboxData) -> None:
 
 
 def test_transcripts_of_match_the_transcripts_summaries(db, data: InboxData) -> None:
-    ours = {t.summary.id: t for t in transcripts_of(db, [data.jane, data.pierre, data.marc])}
-    theirs = {s.id: s for s in queries.conversations(db, queries.Filters())}
+    wanted = [data.jane, data.pierre, data.marc]
+    ours = {t.summary.id: t for t in queries.transcripts_of(db, wanted)}
+    theirs = {s.id: s for s in queries.conversations(db, ConversationFilter())}
     assert list(ours) == [data.jane, data.pierre, data.marc]
     for conversation, transcript in ours.items():
         assert transcript.summary == theirs[conversation]
@@ -574,6 +575,6 @@ def test_transcripts_of_match_the_transcripts_summaries(db, data: InboxData) -> 
 
 
 def test_transcripts_of_read_in_batches(db, data: InboxData, monkeypatch) -> None:
-    monkeypatch.setattr(inbox_module, "EXPORT_BATCH", 4)
+    monkeypatch.setattr(queries, "BATCH", 4)
     ids = matching_ids(db, InboxFilters())
-    assert [t.summary.id for t in transcripts_of(db, ids)] == ids
+    assert [t.summary.id for t in queries.transcripts_of(db, ids)] == ids

@@ -13,8 +13,8 @@ import httpx
 import uvicorn
 
 from bot.console.server import config
-from bot.console.sessions import COOKIE
 from bot.database_location import Location
+from bot.store.sessions import COOKIE
 from tests.conftest import query
 from tests.console.conftest import PASSWORD, console_settings
 

@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection
 
-from bot.console.trends import (
+from bot.core.dialogue import Outcome
+from bot.store import TranscriptStore, queries
+from bot.store import conversation as conversation_module
+from bot.store.connections import reading
+from bot.store.conversation import ConversationLog
+from bot.store.queries import REPLY_OUTCOMES
+from bot.store.trends import (
     DEFAULT_DAYS,
     MAX_DAYS,
     PeriodError,
@@ -24,14 +30,7 @@ from bot.console.trends import (
     preset_of,
     trends,
 )
-from bot.core.dialogue import Outcome
-from bot.store import TranscriptStore
-from bot.store import conversation as conversation_module
-from bot.store.connections import reading
-from bot.store.conversation import ConversationLog
-from bot.transcripts import queries
 from bot.transcripts.periods import Period, last_days
-from bot.transcripts.queries import REPLY_OUTCOMES
 from bot.transcripts.stats import Stats, compute
 from tests.transcripts.conftest import TODAY, Clock, Sample, build_sample, reply
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.console import users
+from bot.store import users
 from bot.store.connections import Database
 from tests.conftest import run_bot
 

@@ -11,10 +11,10 @@ import yaml
 from bot.core.dialogue import DEFAULT_THRESHOLDS, Outcome, Responder
 from bot.core.knowledge import load_knowledge
 from bot.kb import suggest as suggest_module
-from bot.kb.evidence import questions
 from bot.kb.suggest import Source, suggest, topic_yaml
 from bot.store import TranscriptStore
 from bot.store.connections import reading
+from bot.store.evidence import questions
 from bot.transcripts.grouping import normal_form
 from bot.transcripts.periods import Period, parse_day
 from tests.conftest import run_bot

@@ -9,12 +9,13 @@ import re
 from dataclasses import replace
 from html.parser import HTMLParser
 
+from bot.store import queries
 from bot.store.connections import Database, reading
-from bot.transcripts import queries
+from bot.store.filters import ConversationFilter
+from bot.store.queries import Message, Transcript
 from bot.transcripts.export import CSV_COLUMNS, spreadsheet_safe, write_csv, write_jsonl
 from bot.transcripts.html_report import write_html
 from bot.transcripts.pseudonyms import SALT_KEY, Pseudonymizer, salt
-from bot.transcripts.queries import Filters, Message, Transcript
 from tests.conftest import query
 from tests.transcripts.conftest import Sample
 
@@ -25,10 +26,12 @@ REAL_IDENTIFIERS = (
 )  # fmt: skip
 
 
-def exported(sample: Sample, writer, filters: Filters | None = None, pseudonymize: bool = False):
+def exported(
+    sample: Sample, writer, filters: ConversationFilter | None = None, pseudonymize: bool = False
+):
     out = io.StringIO()
     with reading(sample.path) as db:
-        items = queries.transcripts(db, filters or Filters())
+        items = queries.transcripts(db, filters or ConversationFilter())
         if pseudonymize:
             items = map(Pseudonymizer(salt(Database(sample.path))).apply, items)
         if writer is write_html:
@@ -39,7 +42,7 @@ def exported(sample: Sample, writer, filters: Filters | None = None, pseudonymiz
 
 
 def test_csv_has_one_row_per_message(sample: Sample) -> None:
-    count, text = exported(sample, write_csv, Filters(posting="backend"))
+    count, text = exported(sample, write_csv, ConversationFilter(posting="backend"))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert count == 3 and tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) == 8 + 5 + 2

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.store.queries import AskedQuestion
 from bot.transcripts.grouping import group_questions, normal_form
-from bot.transcripts.queries import AskedQuestion
 
 
 def asked(text: str, at: str, lang: str | None = "en", conversation: str = "c1") -> AskedQuestion:

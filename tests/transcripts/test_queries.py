@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot.store import queries
 from bot.store.connections import DatabaseNotFound, NotATranscriptDatabase, check, reading
-from bot.transcripts import queries
+from bot.store.filters import ConversationFilter
 from bot.transcripts.periods import Period
-from bot.transcripts.queries import Filters
 from tests.transcripts.conftest import TODAY, Sample
 
 
@@ -27,7 +27,7 @@ def ids(rows: list[queries.ConversationSummary]) -> list[str]:
 
 
 def test_lists_most_recently_active_first_with_counts(db, sample: Sample) -> None:
-    rows = queries.conversations(db, Filters())
+    rows = queries.conversations(db, ConversationFilter())
     assert ids(rows) == [sample.ana, sample.pierre, sample.jane, sample.old]
     jane = rows[2]
     assert (jane.who, jane.username, jane.candidate) == ("Jane Doe", "janedoe", "telegram:1001")
@@ -46,32 +46,40 @@ def test_lists_most_recently_active_first_with_counts(db, sample: Sample) -> Non
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (Filters(posting="frontend"), ["ana"]),
-        (Filters(posting="backend"), ["pierre", "jane", "old"]),
-        (Filters(outcome="clarify"), ["jane"]),
-        (Filters(outcome="smalltalk"), ["ana"]),
-        (Filters(unanswered=True), ["ana", "pierre", "jane"]),
-        (Filters(handed_off=True), ["pierre"]),
-        (Filters(lang="es"), ["ana"]),
-        (Filters(lang="FR"), ["pierre"]),
-        (Filters(period=Period(since=TODAY - timedelta(days=1))), ["ana", "pierre"]),
-        (Filters(period=Period(until=TODAY - timedelta(days=2))), ["jane", "old"]),
+        (ConversationFilter(posting="frontend"), ["ana"]),
+        (ConversationFilter(posting="backend"), ["pierre", "jane", "old"]),
+        (ConversationFilter(outcome="clarify"), ["jane"]),
+        (ConversationFilter(outcome="smalltalk"), ["ana"]),
+        (ConversationFilter(unanswered=True), ["ana", "pierre", "jane"]),
+        (ConversationFilter(handed_off=True), ["pierre"]),
+        (ConversationFilter(lang="es"), ["ana"]),
+        (ConversationFilter(lang="FR"), ["pierre"]),
+        (ConversationFilter(period=Period(since=TODAY - timedelta(days=1))), ["ana", "pierre"]),
+        (ConversationFilter(period=Period(until=TODAY - timedelta(days=2))), ["jane", "old"]),
         (
-            Filters(period=Period(TODAY - timedelta(days=2), TODAY - timedelta(days=1))),
+            ConversationFilter(period=Period(TODAY - timedelta(days=2), TODAY - timedelta(days=1))),
             ["pierre", "jane"],
         ),
-        (Filters(posting="backend", unanswered=True, lang="en"), ["jane"]),
+        # Pierre wrote mostly in French, and once in English: he wrote in both.
+        (ConversationFilter(posting="backend", unanswered=True, lang="en"), ["pierre", "jane"]),
+        (ConversationFilter(lang="en", handed_off=True), ["pierre"]),
+        (ConversationFilter(unhelpful=True), ["jane"]),
+        (ConversationFilter(search="sponsor"), ["pierre", "jane"]),
+        (ConversationFilter(search="Pierre"), ["pierre"]),
     ],
 )
-def test_filters(db, sample: Sample, filters: Filters, expected: list[str]) -> None:
+def test_filters(db, sample: Sample, filters: ConversationFilter, expected: list[str]) -> None:
     names = {getattr(sample, name): name for name in ("jane", "pierre", "ana", "old")}
     assert [names[i] for i in ids(queries.conversations(db, filters))] == expected
     assert queries.count_conversations(db, filters) == len(expected)
 
 
 def test_limit_keeps_the_most_recent(db, sample: Sample) -> None:
-    assert ids(queries.conversations(db, Filters(), limit=2)) == [sample.ana, sample.pierre]
-    assert queries.count_conversations(db, Filters()) == 4
+    assert ids(queries.conversations(db, ConversationFilter(), limit=2)) == [
+        sample.ana,
+        sample.pierre,
+    ]
+    assert queries.count_conversations(db, ConversationFilter()) == 4
 
 
 def test_find_by_full_id_or_unique_prefix(db, sample: Sample) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from bot.store import queries
 from bot.store.connections import reading
-from bot.transcripts import queries
-from bot.transcripts.queries import Message, Transcript
+from bot.store.queries import Message, Transcript
 from bot.transcripts.render import print_transcript, printable, short_when, time_span
 from tests.transcripts.conftest import Sample
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from bot.store import queries
 from bot.store.connections import reading
-from bot.transcripts import queries
 from bot.transcripts.periods import Period, last_days
 from bot.transcripts.stats import compute
 from tests.transcripts.conftest import TODAY, Sample

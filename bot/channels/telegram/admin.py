@@ -17,8 +17,8 @@ from bot.core.phrases import phrase
 from bot.core.vocabulary import Outcome
 from bot.database_location import Location
 from bot.ops.metrics import HANDLER_ERRORS
+from bot.store import queries
 from bot.store.connections import TranscriptsError, reading
-from bot.transcripts import queries
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import last_days, today
 from bot.transcripts.stats import Stats, compute

@@ -33,18 +33,18 @@ from bot.core.dialogue import Outcome, Responder, Section
 from bot.core.knowledge import LANGUAGES, load_knowledge
 from bot.core.phrases import phrase
 from bot.database_location import Location
-from bot.kb.evidence import (
+from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
+from bot.settings import Settings
+from bot.store.connections import reading
+from bot.store.database import engine_for
+from bot.store.events import new_id
+from bot.store.evidence import (
     NOTIFICATIONS_VERSION,
     UnansweredQuestion,
     fallbacks,
     notified,
     schema_version,
 )
-from bot.kb.transcript_args import CommandError, friendly, period_since, transcript_arguments
-from bot.settings import Settings
-from bot.store.connections import reading
-from bot.store.database import engine_for
-from bot.store.events import new_id
 from bot.store.notifications import Notifications
 from bot.transcripts.render import printable
 

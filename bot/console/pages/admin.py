@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from bot.console import audit, throttle, users
 from bot.console.web import Admin, AdminForm, PageNumber, client_ip, console_of, render
+from bot.store import audit, throttle, users
 
 router = APIRouter(prefix="/admin")
 

@@ -9,10 +9,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection
 
-from bot.console import audit, transcript
 from bot.console.web import ActingForm, SignedIn, client_ip, console_of, render
-from bot.store import handoffs
-from bot.transcripts import queries
+from bot.store import audit, handoffs, queries, reviews
 
 router = APIRouter(prefix="/conversations")
 TELEGRAM = "telegram"  # the one channel the bot can write to later
@@ -31,7 +29,7 @@ def conversation_page(
 ) -> Response:
     console = console_of(request)
     with console.database.reader() as db:
-        view = transcript.load(db, conversation_id)
+        view = reviews.load(db, conversation_id)
     if view is None:
         raise HTTPException(404)
     with console.database.writer() as db:
@@ -39,7 +37,7 @@ def conversation_page(
             db, session.user.name, "view", conversation=view.summary.id, ip=client_ip(request)
         )
         queued = handoffs.replies(db, view.summary.id)
-    message = transcript.NOTE_ERRORS.get(error)
+    message = reviews.NOTE_ERRORS.get(error)
     return render(
         request,
         "conversation.html",
@@ -62,9 +60,9 @@ def review(
     with console_of(request).database.writer() as db:
         _require(db, conversation_id)
         if reviewed == "no":
-            transcript.mark_unreviewed(db, conversation_id)
+            reviews.mark_unreviewed(db, conversation_id)
         else:
-            transcript.mark_reviewed(db, conversation_id, session.user.name)
+            reviews.mark_reviewed(db, conversation_id, session.user.name)
         action = "unreview" if reviewed == "no" else "review"
         audit.record(
             db, session.user.name, action, conversation=conversation_id, ip=client_ip(request)
@@ -83,8 +81,8 @@ def add_note(
     with console_of(request).database.writer() as db:
         _require(db, conversation_id)
         try:
-            transcript.add_note(db, conversation_id, session.user.name, text)
-        except transcript.NoteError as exc:
+            reviews.add_note(db, conversation_id, session.user.name, text)
+        except reviews.NoteError as exc:
             return RedirectResponse(f"{target}?error={exc.code}#notes", status_code=303)
         audit.record(
             db, session.user.name, "note", conversation=conversation_id, ip=client_ip(request)

@@ -10,8 +10,9 @@ from typing import IO, Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response, StreamingResponse
 
-from bot.console import audit
-from bot.console.inbox import (
+from bot.console.web import ActingForm, Forbidden, SignedIn, client_ip, console_of, render
+from bot.store import audit, queries
+from bot.store.inbox import (
     BADGES,
     OUTCOMES,
     InboxFilters,
@@ -19,14 +20,11 @@ from bot.console.inbox import (
     language_choices,
     matching_ids,
     parse_filters,
-    transcripts_of,
 )
-from bot.console.web import ActingForm, Forbidden, SignedIn, client_ip, console_of, render
-from bot.transcripts import queries
+from bot.store.queries import Transcript
 from bot.transcripts.export import write_csv
 from bot.transcripts.periods import today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
-from bot.transcripts.queries import Transcript
 
 router = APIRouter()
 # An export is written to a temporary file first (in memory up to this size), so the
@@ -103,7 +101,7 @@ def export(
         aliases = Pseudonymizer(salt(database)) if pseudonymize else None
         with database.reader() as db:
             ids = matching_ids(db, filters)
-            items: Iterable[Transcript] = transcripts_of(db, ids)
+            items: Iterable[Transcript] = queries.transcripts_of(db, ids)
             if aliases is not None:
                 items = map(aliases.apply, items)
             out.write("\ufeff")  # the BOM tells Excel the file is UTF-8

@@ -11,11 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import text
 
-from bot.console import audit, throttle, users
-from bot.console.sessions import COOKIE
 from bot.console.web import SignedInForm, client_ip, console_of, render, safe_next
+from bot.store import audit, throttle, users
+from bot.store.sessions import COOKIE
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -26,8 +25,7 @@ LOGIN_COOKIE = "hirebot_login"  # double-submit CSRF token for the login form it
 def healthz(request: Request) -> Response:
     """Up and able to read the database."""
     try:
-        with console_of(request).database.reader() as db:
-            db.execute(text("SELECT 1")).scalar_one()
+        console_of(request).database.ping()
     except Exception as exc:  # any failure is "not healthy"
         log.warning("console health check failed: %s", exc)
         return JSONResponse({"status": "unavailable"}, status_code=503)

@@ -11,7 +11,9 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from bot.console import charts
-from bot.console.trends import (
+from bot.console.web import SignedIn, console_of, render
+from bot.store import queries
+from bot.store.trends import (
     DEFAULT_DAYS,
     PRESET_DAYS,
     PeriodError,
@@ -20,8 +22,6 @@ from bot.console.trends import (
     preset_of,
     trends,
 )
-from bot.console.web import SignedIn, console_of, render
-from bot.transcripts import queries
 
 router = APIRouter()
 

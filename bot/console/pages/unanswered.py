@@ -8,15 +8,14 @@ from datetime import UTC, datetime, time
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot.console import audit
 from bot.console.web import SignedIn, client_ip, console_of, render
 from bot.kb import suggest
-from bot.kb.evidence import questions
-from bot.store import visits
-from bot.transcripts import queries, unstated
+from bot.store import audit, queries, visits
+from bot.store.evidence import questions
+from bot.store.queries import fallback_questions, unstated_questions
+from bot.transcripts import unstated
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.periods import Period, last_days, today
-from bot.transcripts.queries import fallback_questions, unstated_questions
 
 router = APIRouter()
 PERIODS = (1, 7, 30, 90, 365)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.channels.telegram.runner import TelegramBot
-from bot.console import users
+from bot.store import users
 from bot.store.connections import Database
 from tests.channels.telegram.conftest import StartBot, stored, until
 from tests.fakes.bot_api import FakeBotApi

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from bot.console.sessions import COOKIE
+from bot.store.sessions import COOKIE
 from tests.console.browser.conftest import (
     FRONTEND,
     IMG,

@@ -14,18 +14,26 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
 
 from sqlalchemy import Connection, RowMapping
 
-from bot.core.vocabulary import Direction, Outcome, Status
+from bot.core.vocabulary import Outcome
+from bot.store import queries
+from bot.store.filters import (
+    MAX_SEARCH_CHARS,
+    PG_QUERY,
+    WORD,
+    WROTE,
+    ConversationFilter,
+    fts_query,
+    search_query,
+)
 from bot.store.sql import is_sqlite, run, storable
-from bot.transcripts import queries
 from bot.transcripts.periods import Period, parse_day
-from bot.transcripts.queries import Transcript
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -44,42 +52,11 @@ BADGES: dict[str, str] = {
     "unhelpful": "👎 Not helpful",
     "unreviewed": "Not reviewed",
 }
-MAX_SEARCH_CHARS = 200
-MAX_SEARCH_TOKENS = 8
-MAX_TOKEN_CHARS = 40
-MIN_PREFIX_CHARS = 2
 SNIPPET_TOKENS = 12
 # snippet() marks each hit with these; `_snippet_parts` splits on them. A candidate's own
 # text containing them can only misplace a highlight: every part is escaped as text.
 HIT_START, HIT_END = "\x02", "\x03"
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
-# A word as FTS5's unicode61 tokenizer sees one: letters and digits (L*, N*), no "_".
-_WORD = re.compile(r"[^\W_]+")
-
-# A message the candidate wrote (not a command such as "1" picking a suggestion).
-_WROTE = (
-    f"{{m}}.direction = '{Direction.IN}' AND "
-    f"({{m}}.outcome IS NULL OR {{m}}.outcome <> '{Outcome.COMMAND}')"
-)
-# "Has a message with this outcome", from the index messages_by_outcome_conversation alone.
-# No direction is needed: answer, clarify and fallback are only ever on the bot's replies,
-# and "handoff" on either side (the candidate's question passed on, the bot's notice) is
-# a hand-off.
-_HAS_OUTCOME = (
-    "EXISTS (SELECT 1 FROM messages o WHERE o.outcome = {outcome} AND o.conversation = c.id)"
-)
-_ORDER = "ORDER BY c.last_activity_at DESC, c.id"
-_BADGE_CONDITIONS: dict[str, str] = {
-    "unanswered": _HAS_OUTCOME.format(outcome=f"'{Outcome.FALLBACK}'"),
-    "handed_off": f"(c.status = '{Status.HANDED_OFF}' OR "
-    + _HAS_OUTCOME.format(outcome=f"'{Outcome.HANDOFF}'")
-    + ")",
-    # Few messages get a vote: start from the votes.
-    "unhelpful": """c.id IN (SELECT b.conversation FROM feedback f
-        JOIN messages b ON b.id = f.message WHERE f.helpful = 0)""",
-    "unreviewed": """NOT EXISTS (SELECT 1 FROM conversation_reviews r
-        WHERE r.conversation = c.id AND r.reviewed_at >= c.last_activity_at)""",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +91,19 @@ class InboxFilters:
     @property
     def period(self) -> Period:
         return Period(self.since, self.until)
+
+    @property
+    def wanted(self) -> ConversationFilter:
+        """The conversations these filters keep (the page aside)."""
+        flags = {self.badge: True} if self.badge else {}
+        return ConversationFilter(
+            period=self.period,
+            posting=self.posting,
+            lang=self.lang,
+            outcome=self.outcome,
+            search=self.search,
+            **flags,
+        )
 
     @property
     def active(self) -> bool:
@@ -219,56 +209,6 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:39] + "…"
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def fts_query(text: str) -> str | None:
-    """A safe FTS5 query for the recruiter's `text`, or None when it has no word.
-
-    The words (runs of Unicode letters and digits, as FTS5's tokenizer sees them) are
-    each quoted as an FTS5 string, so no operator, column filter or syntax in `text`
-    ever reaches MATCH; all must occur, the last as a prefix ("sal" finds "salary")
-    unless it is a single character (all the words starting with "r" are no search).
-    At most MAX_SEARCH_TOKENS words of at most MAX_TOKEN_CHARS characters are kept.
-    Accents need no care: the index ignores them ("cual" finds "¿Cuál").
-    """
-    words = _WORD.findall(unicodedata.normalize("NFKC", text[: MAX_SEARCH_CHARS * 4]))
-    words = words[:MAX_SEARCH_TOKENS]
-    if not words:
-        return None
-    quoted = ['"' + word[:MAX_TOKEN_CHARS].replace('"', '""') + '"' for word in words]
-    if len(words[-1]) >= MIN_PREFIX_CHARS:
-        quoted[-1] += "*"
-    return " AND ".join(quoted)
-
-
-def tsquery(text: str) -> str | None:
-    """`fts_query` for PostgreSQL: the same words, all required, the last as a prefix, as
-    to_tsquery input. Words are letters and digits only, so no tsquery syntax gets in."""
-    words = _WORD.findall(unicodedata.normalize("NFKC", text[: MAX_SEARCH_CHARS * 4]))
-    words = [word[:MAX_TOKEN_CHARS] for word in words[:MAX_SEARCH_TOKENS]]
-    if not words:
-        return None
-    if len(words[-1]) >= MIN_PREFIX_CHARS:
-        words[-1] += ":*"
-    return " & ".join(words)
-
-
-def _search(db: Connection, text: str) -> str | None:
-    """The search condition's query in the database's own syntax, None without a search."""
-    if not text:
-        return None
-    return fts_query(text) if is_sqlite(db) else tsquery(text)
-
-
-# The conversations with a message matching the search (its parameter).
-_MATCHING_CONVERSATIONS = """SELECT s.conversation FROM messages s WHERE s.rowid IN
-    (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"""
-_PG_QUERY = "to_tsquery('simple', unaccent('unaccent', ?))"
-_PG_MATCHING_CONVERSATIONS = (
-    f"SELECT s.conversation FROM messages s WHERE hirebot_words(s.text) @@ {_PG_QUERY}"
-)
 # Each matching message of the page's conversations (`ids`), with its snippet: the
 # candidate's own messages first. With "rowid IN (...)" FTS5 would run the whole query
 # again for each rowid; "+" keeps the test out of its hands.
@@ -281,7 +221,7 @@ ORDER BY m.conversation, m.direction = 'out', m.seq"""
 # PostgreSQL's ts_headline would miss "Cuál" for "cual": `_marked` makes the snippet.
 _PG_SNIPPETS = f"""SELECT m.conversation, m.seq, m.text AS snippet
 FROM messages m
-WHERE hirebot_words(m.text) @@ {_PG_QUERY} AND {{ids}}
+WHERE hirebot_words(m.text) @@ {PG_QUERY} AND {{ids}}
 ORDER BY m.conversation, m.direction = 'out', m.seq"""
 
 
@@ -354,51 +294,19 @@ class InboxPage:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-def _conditions(
-    db: Connection, filters: InboxFilters, match: str | None
-) -> tuple[str, list[object]]:
-    """The WHERE clause over `conversations c` and its parameters."""
-    where, params = queries.scope(
-        filters.period, filters.posting, lower="c.last_activity_at", upper="c.started_at"
-    )
-    if filters.lang:
-        where.append(
-            "EXISTS (SELECT 1 FROM messages l WHERE l.lang = ? AND l.conversation = c.id AND "
-            + _WROTE.format(m="l")
-            + ")"
-        )
-        params.append(filters.lang)
-    if filters.outcome:
-        where.append(_HAS_OUTCOME.format(outcome="?"))
-        params.append(filters.outcome)
-    if filters.badge:
-        where.append(_BADGE_CONDITIONS[filters.badge])
-    if match is not None:
-        # A message's words, or the candidate's name or @username.
-        words = _MATCHING_CONVERSATIONS if is_sqlite(db) else _PG_MATCHING_CONVERSATIONS
-        where.append(
-            f"""(c.id IN ({words}) OR c.candidate IN (SELECT key FROM candidates
-                WHERE lower(display_name) LIKE lower(?) ESCAPE '\\'
-                    OR lower(username) LIKE lower(?) ESCAPE '\\'))"""
-        )
-        name = "%" + _like_escaped(storable(filters.search).strip().lstrip("@")) + "%"
-        params += [match, name, name]
-    return " AND ".join(where) or "1=1", params
-
-
 def inbox(db: Connection, filters: InboxFilters) -> InboxPage:
     """One page of matching conversations, the most recently active first."""
-    match = _search(db, filters.search)
-    where, params = _conditions(db, filters, match)
+    match = search_query(db, filters.search)
+    wanted = filters.wanted
     offset = (filters.page - 1) * filters.page_size
     if match is None:
         # Walking conversations_by_activity stops at the page: only the count sees them all.
-        total = _count(db, where, params)
-        page_ids = _ordered_ids(db, where, params, limit=filters.page_size, offset=offset)
+        total = queries.count_conversations(db, wanted)
+        page_ids = queries.conversation_ids(db, wanted, limit=filters.page_size, offset=offset)
     else:
         # A search's matches are gathered in full before any row comes out: gather them
         # once, for the count and the page together.
-        ids = _ordered_ids(db, where, params)
+        ids = queries.conversation_ids(db, wanted)
         total = len(ids)
         page_ids = ids[offset : offset + filters.page_size]
     rows = _rows(db, page_ids)
@@ -414,25 +322,6 @@ def inbox(db: Connection, filters: InboxFilters) -> InboxPage:
 
 def _in(column: str, values: Sequence[object]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
-
-
-def _count(db: Connection, where: str, params: Sequence[object]) -> int:
-    sql = f"SELECT count(*) FROM conversations c WHERE {where}"
-    return int(run(db, sql, params).scalar_one())
-
-
-def _ordered_ids(
-    db: Connection,
-    where: str,
-    params: Sequence[object],
-    *,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[str]:
-    sql = f"SELECT c.id FROM conversations c WHERE {where} {_ORDER}"
-    if limit is not None:
-        sql, params = f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]
-    return [row[0] for row in run(db, sql, params)]
 
 
 def _rows(db: Connection, ids: Sequence[str]) -> dict[str, RowMapping]:
@@ -493,7 +382,7 @@ def _figures(db: Connection, ids: Sequence[str]) -> dict[str, _Figures]:
         return figures
     rows = run(
         db,
-        f"""SELECT m.conversation, m.lang, {_WROTE.format(m="m")} AS wrote, count(*) AS n,
+        f"""SELECT m.conversation, m.lang, {WROTE.format(m="m")} AS wrote, count(*) AS n,
             count(CASE WHEN m.direction = 'out' AND m.outcome = 'fallback' THEN 1 END) AS fallback,
             count(CASE WHEN m.outcome = 'handoff' THEN 1 END) AS handoff,
             count(CASE WHEN f.helpful = 0 THEN 1 END) AS unhelpful
@@ -541,7 +430,7 @@ def _marked(text: str, query: str) -> str:
     each hit between HIT_START and HIT_END: what FTS5's snippet() gives on SQLite."""
     terms = [_folded(term.removesuffix(":*")) for term in query.split(" & ")]
     prefix = query.endswith(":*")
-    words = list(_WORD.finditer(text))
+    words = list(WORD.finditer(text))
 
     def hit(word: str) -> bool:
         folded = _folded(word)
@@ -600,7 +489,7 @@ def language_choices(db: Connection) -> list[str]:
         for (lang,) in run(db, _DISTINCT_LANGS).all()
         if run(
             db,
-            f"SELECT 1 FROM messages m WHERE m.lang = ? AND {_WROTE.format(m='m')} LIMIT 1",
+            f"SELECT 1 FROM messages m WHERE m.lang = ? AND {WROTE.format(m='m')} LIMIT 1",
             (lang,),
         ).first()
     ]
@@ -608,20 +497,7 @@ def language_choices(db: Connection) -> list[str]:
 
 # -- export --------------------------------------------------------------------------------
 
-EXPORT_BATCH = 500
-
 
 def matching_ids(db: Connection, filters: InboxFilters) -> list[str]:
     """Every conversation matching `filters` (the page aside), in inbox order."""
-    return _ordered_ids(db, *_conditions(db, filters, _search(db, filters.search)))
-
-
-def transcripts_of(db: Connection, ids: Sequence[str]) -> Iterator[Transcript]:
-    """The transcripts of conversations `ids`, in that order, read a batch at a time (for
-    `bot.transcripts.export.write_csv`). An id no longer stored is skipped."""
-    for start in range(0, len(ids), EXPORT_BATCH):
-        batch = list(ids[start : start + EXPORT_BATCH])
-        summaries = queries.summaries(db, batch)
-        for conversation in batch:
-            if summary := summaries.get(conversation):
-                yield Transcript(summary, queries.messages(db, conversation))
+    return queries.conversation_ids(db, filters.wanted)

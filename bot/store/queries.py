@@ -8,19 +8,21 @@ lock the bot's data.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
 from bot.store.connections import TranscriptsError
+from bot.store.filters import ConversationFilter, conditions, scope
 from bot.store.sql import run
 from bot.transcripts.periods import Period
 
 # What the bot can say back to a question; "command" replies (a topic list) are not answers.
 OUTCOMES = tuple(str(o) for o in (*REPLY_OUTCOMES, Outcome.COMMAND))
 SHORT_ID = 8
+BATCH = 500  # conversations per query when reading many
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,18 +106,6 @@ class AmbiguousConversation(TranscriptsError):
 
 
 @dataclass(frozen=True, slots=True)
-class Filters:
-    """Which conversations a list or an export covers."""
-
-    period: Period = field(default_factory=Period)  # overlaps the conversation's life
-    posting: str | None = None
-    outcome: str | None = None  # at least one message with this outcome
-    unanswered: bool = False  # at least one fallback
-    handed_off: bool = False  # handed off now, or a handoff reply at some point
-    lang: str | None = None  # the conversation's main language
-
-
-@dataclass(frozen=True, slots=True)
 class AskedQuestion:
     """A candidate's question and when it was asked."""
 
@@ -151,53 +141,41 @@ WITH summary AS (
 _SUMMARY_COLUMNS = ", ".join(f.name for f in fields(ConversationSummary))
 
 
-def _summary_sql(filters: Filters) -> tuple[str, str, list[object]]:
-    """The WITH clause, the outer WHERE and their parameters for `filters`."""
-    inner, outer, params = ["1=1"], ["1=1"], []
-    if filters.period.lower:
-        inner.append("c.last_activity_at >= ?")
-        params.append(filters.period.lower)
-    if filters.period.upper:
-        inner.append("c.started_at < ?")
-        params.append(filters.period.upper)
-    if filters.posting:
-        inner.append("c.posting = ?")
-        params.append(filters.posting)
-    outer_params: list[object] = []
-    if filters.outcome:
-        outer.append(
-            "EXISTS (SELECT 1 FROM messages o WHERE o.conversation = summary.id AND o.outcome = ?)"
-        )
-        outer_params.append(filters.outcome)
-    if filters.unanswered:
-        outer.append("fallback > 0")
-    if filters.handed_off:
-        outer.append("(status = 'handed_off' OR handoff > 0)")
-    if filters.lang:
-        outer.append("lang = ?")
-        outer_params.append(filters.lang.casefold())
-    return _SUMMARY.format(inner=" AND ".join(inner)), " AND ".join(outer), params + outer_params
+# The inbox's order: the most recently active first, ties by id.
+ORDER = "ORDER BY c.last_activity_at DESC, c.id"
 
 
-def count_conversations(db: Connection, filters: Filters) -> int:
-    with_clause, where, params = _summary_sql(filters)
-    return int(
-        run(db, f"{with_clause} SELECT count(*) FROM summary WHERE {where}", params).scalar_one()
-    )
+def count_conversations(db: Connection, wanted: ConversationFilter) -> int:
+    where, params = conditions(db, wanted)
+    sql = f"SELECT count(*) FROM conversations c WHERE {where}"
+    return int(run(db, sql, params).scalar_one())
+
+
+def conversation_ids(
+    db: Connection, wanted: ConversationFilter, *, limit: int | None = None, offset: int = 0
+) -> list[str]:
+    """The ids of the matching conversations, in ORDER."""
+    where, params = conditions(db, wanted)
+    sql = f"SELECT c.id FROM conversations c WHERE {where} {ORDER}"
+    if limit is not None:
+        sql, params = f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]
+    return [row[0] for row in run(db, sql, params)]
 
 
 def conversations(
-    db: Connection, filters: Filters, limit: int | None = None
+    db: Connection, wanted: ConversationFilter, limit: int | None = None
 ) -> list[ConversationSummary]:
     """Matching conversations, the most recently active first."""
-    with_clause, where, params = _summary_sql(filters)
-    sql = (
-        f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary WHERE {where} "
-        "ORDER BY last_activity_at DESC, id"
-    )
-    if limit is not None:
-        sql, params = f"{sql} LIMIT ?", [*params, limit]
-    return [ConversationSummary(**row) for row in run(db, sql, params).mappings()]
+    return list(_summaries_of(db, conversation_ids(db, wanted, limit=limit)))
+
+
+def _summaries_of(db: Connection, ids: Sequence[str]) -> Iterator[ConversationSummary]:
+    """The summaries of `ids`, in that order, read a batch at a time (a query takes a
+    bounded number of parameters); an id no longer stored is skipped."""
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        found = summaries(db, batch)
+        yield from (found[i] for i in batch if i in found)
 
 
 def summaries(db: Connection, ids: Sequence[str]) -> dict[str, ConversationSummary]:
@@ -243,11 +221,10 @@ def postings(db: Connection) -> list[str]:
 def find_conversation(db: Connection, prefix: str) -> ConversationSummary:
     """The one conversation whose id is or starts with `prefix`."""
     wanted = prefix.strip().casefold()
-    with_clause, _, _ = _summary_sql(Filters())
     rows = run(
         db,
-        f"{with_clause} SELECT {_SUMMARY_COLUMNS} FROM summary "
-        "WHERE substr(id, 1, length(?)) = ? ORDER BY started_at DESC",
+        f"{_SUMMARY.format(inner='substr(c.id, 1, length(?)) = ?')} "
+        f"SELECT {_SUMMARY_COLUMNS} FROM summary ORDER BY started_at DESC",
         (wanted, wanted),
     )
     matches = [ConversationSummary(**row) for row in rows.mappings()]
@@ -288,9 +265,17 @@ def messages(db: Connection, conversation: str) -> tuple[Message, ...]:
     )
 
 
-def transcripts(db: Connection, filters: Filters, limit: int | None = None) -> Iterator[Transcript]:
-    """Matching conversations with their messages, read one conversation at a time."""
-    for summary in conversations(db, filters, limit):
+def transcripts(
+    db: Connection, wanted: ConversationFilter, limit: int | None = None
+) -> Iterator[Transcript]:
+    """Matching conversations with their messages, read a batch at a time."""
+    return transcripts_of(db, conversation_ids(db, wanted, limit=limit))
+
+
+def transcripts_of(db: Connection, ids: Sequence[str]) -> Iterator[Transcript]:
+    """The transcripts of conversations `ids`, in that order (an id no longer stored is
+    skipped), read a batch at a time."""
+    for summary in _summaries_of(db, ids):
         yield Transcript(summary, messages(db, summary.id))
 
 
@@ -329,30 +314,6 @@ QUESTION_BEFORE_FALLBACK = """JOIN messages q ON q.id = (
             WHERE p.conversation = f.conversation AND p.direction = 'in' AND p.seq < f.seq
                 AND (p.outcome IS NULL OR p.outcome <> 'command')
             ORDER BY p.seq DESC LIMIT 1)"""
-
-
-def scope(
-    period: Period,
-    posting: str | None,
-    *,
-    lower: str,
-    upper: str,
-    posting_column: str = "c.posting",
-) -> tuple[list[str], list[object]]:
-    """SQL conditions and their parameters for a period (`lower` >= its start, `upper` <
-    its end) and, if given, a posting."""
-    where: list[str] = []
-    params: list[object] = []
-    if period.lower:
-        where.append(f"{lower} >= ?")
-        params.append(period.lower)
-    if period.upper:
-        where.append(f"{upper} < ?")
-        params.append(period.upper)
-    if posting:
-        where.append(f"{posting_column} = ?")
-        params.append(posting)
-    return where, params
 
 
 def fallback_questions(

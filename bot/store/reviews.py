@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, insert, select
 
+from bot.store import queries
 from bot.store.database import conflict_insert
+from bot.store.queries import ConversationSummary, Message
 from bot.store.tables import conversation_notes, conversation_reviews
-from bot.transcripts import queries
-from bot.transcripts.queries import ConversationSummary, Message
 
 MAX_NOTE_CHARS = 5000
 EXCERPT_CHARS = 80

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
-from bot.console.users import User, get_user
 from bot.store.tables import console_sessions as sessions
+from bot.store.users import User, get_user
 
 COOKIE = "hirebot_session"
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before a write
