@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.console_data import scratch  # noqa: E402
 from benchmarks.timing import arguments, timed  # noqa: E402
 from bot.store import queries  # noqa: E402
+from bot.store.connections import reading  # noqa: E402
 from bot.store.inbox import (  # noqa: E402
     InboxFilters,
     inbox,
@@ -64,7 +64,7 @@ CASES: dict[str, InboxFilters] = {
 
 def on(path: Path, query: Callable[..., Any], *args: object) -> Any:
     """`query(db, *args)` on a new read-only connection, as a console request makes."""
-    with closing(queries.connect(path)) as db:
+    with reading(path) as db:
         return query(db, *args)
 
 

@@ -14,7 +14,6 @@ the better figures.
 from __future__ import annotations
 
 import sys
-from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +23,7 @@ from benchmarks.console_data import scratch  # noqa: E402
 from benchmarks.timing import arguments, timed  # noqa: E402
 from bot.console import charts  # noqa: E402
 from bot.store import queries  # noqa: E402
+from bot.store.connections import reading  # noqa: E402
 from bot.store.trends import Trends, trends  # noqa: E402
 from bot.transcripts.periods import Period, last_days  # noqa: E402
 
@@ -64,7 +64,7 @@ def main() -> None:
     with scratch(args.database, args.messages) as path:
 
         def figures(period: Period, posting: str | None) -> Trends:
-            with closing(queries.connect(path)) as db:
+            with reading(path) as db:
                 return trends(db, period, posting)
 
         print(f"{'case':42} {'median':>8} {'p95':>8}  messages")
@@ -79,7 +79,7 @@ def main() -> None:
             drawn = timed(lambda f=found: draw(f), args.runs)
             name = f"charts, {days} days"
             print(f"{name:42} {drawn.median:6.1f}ms {drawn.p95:6.1f}ms  {drawn.result:,} bytes")
-        with closing(queries.connect(path)) as db:
+        with reading(path) as db:
             t = timed(lambda: queries.postings(db), args.runs)
         print(f"{'postings':42} {t.median:6.1f}ms {t.p95:6.1f}ms")
 

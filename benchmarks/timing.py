@@ -20,8 +20,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-def arguments(doc: str, *, runs: int) -> argparse.Namespace:
-    """A console benchmark's command line (`doc`: its docstring): database, messages, runs."""
+def arguments(doc: str, *, runs: int, backends: bool = False) -> argparse.Namespace:
+    """A console benchmark's command line (`doc`: its docstring): database, messages, runs,
+    and (`backends`) which databases to time."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument(
         "--database", type=Path, help="time a copy of this database instead of building one"
@@ -30,6 +31,10 @@ def arguments(doc: str, *, runs: int) -> argparse.Namespace:
         "--messages", type=int, default=100_000, help="size of the database built (%(default)s)"
     )
     parser.add_argument("--runs", type=int, default=runs, help="runs per case (%(default)s)")
+    if backends:
+        parser.add_argument(
+            "--backends", default="sqlite,postgresql", help="databases to time (%(default)s)"
+        )
     args = parser.parse_args()
     if args.database and not args.database.is_file():
         parser.error(f"no database at {args.database}")
