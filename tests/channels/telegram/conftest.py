@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -11,8 +13,9 @@ import pytest
 
 from bot.channels.telegram.runner import TelegramBot
 from bot.core.dialogue import Responder
+from bot.database_location import Location
 from bot.settings import Settings
-from tests.conftest import KNOWLEDGE
+from tests.conftest import KNOWLEDGE, ROOT
 from tests.fakes.bot_api import FakeBotApi
 
 ADMIN_ID = 42
@@ -112,3 +115,26 @@ async def until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)
+
+
+async def spawn_bot(fake: FakeBotApi, database: Location, **env: str) -> asyncio.subprocess.Process:
+    """`python -m bot run` against the fake, with `env` on top of the test settings."""
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_BASE_URL": fake.base_url,
+        "BOT_DATABASE": str(database),
+        "BOT_HTTP_PORT": "0",
+        "BOT_TELEGRAM_MAX_RATE": "0",
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )

@@ -22,10 +22,8 @@ driver boundary, on the bot's real engine (tests/store/conftest.py's Faults).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sqlite3
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -37,8 +35,8 @@ import psycopg
 import pytest
 
 from bot.database_location import Location
-from tests.channels.telegram.conftest import StartBot, until
-from tests.conftest import ROOT, query
+from tests.channels.telegram.conftest import StartBot, spawn_bot, until
+from tests.conftest import query
 from tests.fakes.bot_api import FakeBotApi, FakeUser
 from tests.store.conftest import Faults
 
@@ -89,25 +87,9 @@ def answered_twice(fake: FakeBotApi, users: list[FakeUser]) -> list[int]:
 
 
 async def _spawn(fake: FakeBotApi, location: Location) -> asyncio.subprocess.Process:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_BASE_URL": fake.base_url,
-        "BOT_DATABASE": str(location),
-        "BOT_HTTP_PORT": "0",
-        "BOT_TELEGRAM_MAX_RATE": "0",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    """`python -m bot run` on `location`, once it polls."""
     polls = len(fake.calls_to("getUpdates"))
+    process = await spawn_bot(fake, location)
     await fake.wait_for(lambda: len(fake.calls_to("getUpdates")) > polls, timeout=60)
     return process
 
@@ -116,11 +98,14 @@ async def test_sigkill_mid_burst_loses_at_most_what_was_taken_and_answers_nothin
     fake: FakeBotApi, location: Location
 ) -> None:
     first = await _spawn(fake, location)
+    assert first.stderr is not None
+    draining = asyncio.create_task(first.stderr.read())  # its logs never fill the pipe
     users = burst(fake, 100)  # 300 messages
     await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) >= 100, timeout=60)
     first.kill()  # SIGKILL: no flush, no goodbye
     killed_at = time.perf_counter()
     await first.wait()
+    await draining
     assert first.returncode == -signal.SIGKILL
     taken = set(fake.confirmed_update_ids)  # Telegram will not send these again
     replies_before = len(fake.calls_to("sendMessage"))

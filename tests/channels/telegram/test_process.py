@@ -3,44 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
 import sqlite3
-import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.channels.telegram.conftest import spawn_bot
 from tests.fakes.bot_api import FakeBotApi, FakeUser
 from tests.kb.conftest import good_posting, write
 
 
-async def _spawn(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
-    """`python -m bot run` against the fake, with `env` on top of the test settings."""
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_BASE_URL": fake.base_url,
-        "BOT_DATABASE": str(database),
-        "BOT_HTTP_PORT": "0",
-        "BOT_TELEGRAM_MAX_RATE": "0",
-        **env,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=ROOT,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def _start(fake: FakeBotApi, database: Path, **env: str) -> asyncio.subprocess.Process:
     """Spawned and polling."""
-    process = await _spawn(fake, database, **env)
+    process = await spawn_bot(fake, database, **env)
     await fake.wait_for(lambda: fake.calls_to("getUpdates"), timeout=60)
     return process
 
@@ -104,7 +79,7 @@ async def test_the_token_never_appears_in_the_logs(fake: FakeBotApi, database: P
 
 
 async def test_a_refused_token_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
-    process = await _spawn(fake, database, TELEGRAM_BOT_TOKEN="999:not-the-right-token")
+    process = await spawn_bot(fake, database, TELEGRAM_BOT_TOKEN="999:not-the-right-token")
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 1
     assert "Telegram refused the token" in stderr.decode()
@@ -149,7 +124,7 @@ async def test_sighup_reloads_the_knowledge_base(fake: FakeBotApi, database: Pat
 async def test_a_taken_port_stops_with_a_clear_message(fake: FakeBotApi, database: Path):
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]
-        process = await _spawn(fake, database, BOT_HTTP_PORT=str(port))
+        process = await spawn_bot(fake, database, BOT_HTTP_PORT=str(port))
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 1
     assert f"cannot serve HTTP on 127.0.0.1:{port}" in stderr.decode()
