@@ -71,9 +71,9 @@ class Settings(BaseSettings):
         validation_alias="BOT_DATABASE",
         description=(
             "The transcript store: a SQLite file, or a PostgreSQL URL "
-            "(`postgresql://user:password@host/db`; the bot's transcript writer and its "
-            "console-reply sender so far, the recruiter tools and console read SQLite only). "
-            "`--database` overrides it per command."
+            "(`postgresql://user:password@host/db`) for the bot, the console and every "
+            "command (`db backup`/`restore` copy SQLite files; PostgreSQL has its own "
+            "backups). `--database` overrides it per command."
         ),
     )
     retention_days: int = Field(
