@@ -30,7 +30,7 @@ from bot.store.inbox import (  # noqa: E402
     language_choices,
     matching_ids,
 )
-from bot.transcripts.periods import today  # noqa: E402
+from bot.store.periods import today  # noqa: E402
 
 CASES: dict[str, InboxFilters] = {
     "inbox": InboxFilters(),

@@ -24,8 +24,8 @@ from benchmarks.timing import arguments, timed  # noqa: E402
 from bot.console import charts  # noqa: E402
 from bot.store import queries  # noqa: E402
 from bot.store.connections import reading  # noqa: E402
+from bot.store.periods import Period, last_days  # noqa: E402
 from bot.store.trends import Trends, trends  # noqa: E402
-from bot.transcripts.periods import Period, last_days  # noqa: E402
 
 POSTING = "sol-data-es"  # the smallest of console_data's postings
 

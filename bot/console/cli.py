@@ -6,11 +6,11 @@ import argparse
 import getpass
 import sys
 
-from bot.console.passwords import WeakPassword
 from bot.database_location import redacted
 from bot.settings import Settings
 from bot.store import audit, users
 from bot.store.connections import Database
+from bot.store.passwords import WeakPassword
 
 
 def add_commands(

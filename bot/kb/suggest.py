@@ -34,9 +34,9 @@ from bot.kb.transcript_args import friendly, period_since, transcript_arguments
 from bot.settings import Settings
 from bot.store.connections import reading
 from bot.store.evidence import ANSWER, CLARIFY, FALLBACK, NOT_STATED, Asked, questions
+from bot.store.periods import Period, today
 from bot.store.queries import AskedQuestion, UnstatedQuestion, is_unknown_key
 from bot.transcripts.grouping import QuestionGroup, group_questions, normal_form
-from bot.transcripts.periods import Period, today
 from bot.transcripts.unstated import Unknown, by_unknown, label
 
 # A fallback or unchosen clarify whose best topic scores at least the answer threshold

@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from bot.database_location import parse_location, redacted
 from bot.settings import Settings
 from bot.store.connections import TranscriptsError
+from bot.store.periods import Period, parse_day
 from bot.transcripts.cli import day_argument
-from bot.transcripts.periods import Period, parse_day
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 DEFAULT_SINCE = "30d"

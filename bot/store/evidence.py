@@ -17,9 +17,9 @@ from sqlalchemy import Connection
 from bot.core.vocabulary import Direction, Outcome
 from bot.store.connections import revision_of
 from bot.store.filters import scope
+from bot.store.periods import Period
 from bot.store.queries import QUESTION_BEFORE_FALLBACK
 from bot.store.sql import run
-from bot.transcripts.periods import Period
 
 ANSWER, CLARIFY, FALLBACK, NOT_STATED = (
     Outcome.ANSWER,

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from bot.core.vocabulary import Direction, Outcome, Status
+from bot.store.periods import Period
 from bot.store.sql import is_sqlite, storable
-from bot.transcripts.periods import Period
 
 MAX_SEARCH_CHARS = 200
 MAX_SEARCH_TOKENS = 8

@@ -32,8 +32,8 @@ from bot.store.filters import (
     fts_query,
     search_query,
 )
+from bot.store.periods import Period, parse_day
 from bot.store.sql import is_sqlite, run, storable
-from bot.transcripts.periods import Period, parse_day
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, RowMapping
 from bot.core.vocabulary import REPLY_OUTCOMES, Outcome
 from bot.store.connections import TranscriptsError
 from bot.store.filters import ConversationFilter, conditions, scope
+from bot.store.periods import Period
 from bot.store.sql import run
-from bot.transcripts.periods import Period
 
 # What the bot can say back to a question; "command" replies (a topic list) are not answers.
 OUTCOMES = tuple(str(o) for o in (*REPLY_OUTCOMES, Outcome.COMMAND))

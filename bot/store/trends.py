@@ -28,9 +28,8 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from bot.core.vocabulary import REPLY_OUTCOMES
+from bot.store.periods import Period, last_days, today
 from bot.store.sql import is_sqlite, run
-from bot.transcripts.periods import Period, last_days, today
-from bot.transcripts.stats import TOP_TOPICS
 
 DEFAULT_DAYS = 30
 PRESET_DAYS = (7, 30, 90)
@@ -38,6 +37,7 @@ MAX_DAYS = 366
 # No message is older than the bot; an earlier date is a typing slip.
 EARLIEST_DAY = date(2000, 1, 1)
 UNKNOWN_LANGUAGE = "unknown"
+TOP_TOPICS = 10  # as `transcripts stats` shows
 
 # The day of a stored UTC timestamp ('2025-06-01T09:30:00.000+00:00'). Written
 # exactly as in the index messages_by_day, so SQLite reads the index, not the table.

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from bot.console import passwords
 from bot.core.vocabulary import Role
+from bot.store import passwords
 from bot.store.tables import console_login_failures, console_sessions, console_users
 
 ROLES = tuple(Role)  # viewer, recruiter, admin

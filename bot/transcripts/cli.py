@@ -24,11 +24,11 @@ from bot.settings import Settings
 from bot.store import TranscriptStore, queries
 from bot.store.connections import Database, TranscriptsError, check, reading
 from bot.store.filters import ConversationFilter
+from bot.store.periods import Period, last_days, parse_day, today
 from bot.store.queries import Transcript
 from bot.transcripts.export import write_csv, write_jsonl
 from bot.transcripts.grouping import group_questions
 from bot.transcripts.html_report import write_html
-from bot.transcripts.periods import Period, last_days, parse_day, today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
 from bot.transcripts.render import (
     print_conversations,

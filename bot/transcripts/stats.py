@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.vocabulary import REPLY_OUTCOMES, Direction, Outcome, Status
+from bot.store.periods import Period
 from bot.store.queries import ScopedMessage
-from bot.transcripts.periods import Period
-
-TOP_TOPICS = 10
+from bot.store.trends import TOP_TOPICS
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.store import TranscriptStore, queries
 from bot.store import conversation as conversation_module
 from bot.store.connections import reading
 from bot.store.conversation import ConversationLog
+from bot.store.periods import Period, last_days
 from bot.store.queries import REPLY_OUTCOMES
 from bot.store.trends import (
     DEFAULT_DAYS,
@@ -30,7 +31,6 @@ from bot.store.trends import (
     preset_of,
     trends,
 )
-from bot.transcripts.periods import Period, last_days
 from bot.transcripts.stats import Stats, compute
 from tests.transcripts.conftest import TODAY, Clock, Sample, build_sample, reply
 

@@ -14,7 +14,7 @@ from bot.core.dialogue import Outcome
 from bot.database_location import Location
 from bot.store import TranscriptStore
 from bot.store.conversation import ConversationLog
-from bot.transcripts.periods import last_days
+from bot.store.periods import last_days
 from tests.transcripts.conftest import TODAY, reply
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)

@@ -15,8 +15,8 @@ from bot.kb.suggest import Source, suggest, topic_yaml
 from bot.store import TranscriptStore
 from bot.store.connections import reading
 from bot.store.evidence import questions
+from bot.store.periods import Period, parse_day
 from bot.transcripts.grouping import normal_form
-from bot.transcripts.periods import Period, parse_day
 from tests.conftest import run_bot
 from tests.kb.sample_kb import SLUG, write_knowledge
 from tests.kb.sample_transcripts import Chat, write_transcripts

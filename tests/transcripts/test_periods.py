@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.transcripts.periods import Period, last_days, parse_day, start_of
+from bot.store.periods import Period, last_days, parse_day, start_of
 
 NOW = date(2025, 6, 10)
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.store import queries
 from bot.store.connections import DatabaseNotFound, NotATranscriptDatabase, check, reading
 from bot.store.filters import ConversationFilter
-from bot.transcripts.periods import Period
+from bot.store.periods import Period
 from tests.transcripts.conftest import TODAY, Sample
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.store import queries
 from bot.store.connections import reading
-from bot.transcripts.periods import Period, last_days
+from bot.store.periods import Period, last_days
 from bot.transcripts.stats import compute
 from tests.transcripts.conftest import TODAY, Sample
 

@@ -19,8 +19,8 @@ from bot.database_location import Location
 from bot.ops.metrics import HANDLER_ERRORS
 from bot.store import queries
 from bot.store.connections import TranscriptsError, reading
+from bot.store.periods import last_days, today
 from bot.transcripts.grouping import group_questions
-from bot.transcripts.periods import last_days, today
 from bot.transcripts.stats import Stats, compute
 
 log = logging.getLogger(__name__)

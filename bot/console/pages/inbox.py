@@ -21,9 +21,9 @@ from bot.store.inbox import (
     matching_ids,
     parse_filters,
 )
+from bot.store.periods import today
 from bot.store.queries import Transcript
 from bot.transcripts.export import write_csv
-from bot.transcripts.periods import today
 from bot.transcripts.pseudonyms import Pseudonymizer, salt
 
 router = APIRouter()

@@ -12,10 +12,10 @@ from bot.console.web import SignedIn, client_ip, console_of, render
 from bot.kb import suggest
 from bot.store import audit, queries, visits
 from bot.store.evidence import questions
+from bot.store.periods import Period, last_days, today
 from bot.store.queries import fallback_questions, unstated_questions
 from bot.transcripts import unstated
 from bot.transcripts.grouping import group_questions
-from bot.transcripts.periods import Period, last_days, today
 
 router = APIRouter()
 PERIODS = (1, 7, 30, 90, 365)
