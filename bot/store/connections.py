@@ -9,6 +9,7 @@ error. The engines are made on first use and kept until `close()`.
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,7 @@ class Database:
     def __init__(self, location: Location) -> None:
         self.location = location
         self._engines: dict[bool, Engine] = {}
+        self._made = threading.Lock()  # the console's pages run in threads
         self._checked = False
 
     @property
@@ -69,9 +71,10 @@ class Database:
         return redacted(self.location)
 
     def close(self) -> None:
-        for engine in self._engines.values():
-            engine.dispose()
-        self._engines.clear()
+        with self._made:
+            for engine in self._engines.values():
+                engine.dispose()
+            self._engines.clear()
 
     def prepare(self) -> None:
         """Create the database if needed and bring its schema up to date (as the bot does)."""
@@ -127,11 +130,12 @@ class Database:
             return str(db.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one())
 
     def _engine(self, *, read_only: bool) -> Engine:
-        if read_only not in self._engines:
-            self._engines[read_only] = sync_engine_for(
-                self.location, read_only=read_only, busy_timeout_ms=BUSY_TIMEOUT_MS
-            )
-        return self._engines[read_only]
+        with self._made:
+            if read_only not in self._engines:
+                self._engines[read_only] = sync_engine_for(
+                    self.location, read_only=read_only, busy_timeout_ms=BUSY_TIMEOUT_MS
+                )
+            return self._engines[read_only]
 
     def _check_schema(self, db: Connection) -> None:
         try:
