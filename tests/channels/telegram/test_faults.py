@@ -120,6 +120,11 @@ async def test_sigkill_mid_burst_loses_at_most_what_was_taken_and_answers_nothin
 
     second = await _spawn(fake, location)
     await fake.wait_for(lambda: fake.pending_updates == 0, timeout=60)
+    newcomers = [fake.user() for _ in range(10)]  # after the restart: all as usual
+    for user in newcomers:
+        user.send("where are the offices?")
+    for user in newcomers:
+        await fake.wait_for_messages(user.id, 1, timeout=30)
     replies = sum(len(fake.messages_to(u.id)) for u in users)
     await asyncio.sleep(1.0)  # quiet: anything still in flight would show now
     while (now := sum(len(fake.messages_to(u.id)) for u in users)) != replies:
@@ -165,6 +170,9 @@ async def test_sigkill_mid_burst_loses_at_most_what_was_taken_and_answers_nothin
     stored_answers = sum(answers.values())
     # Every exchange answered after the restart is stored.
     assert stored_answers - in_flight >= replies - replies_before
+    for user in newcomers:
+        key = f"telegram:{user.id}"
+        assert (asked[key], answers[key], len(fake.messages_to(user.id))) == (1, 1, 1)
     print(
         f"\n{location!s:.10}: 300 sent, {len(taken)} taken by the killed process, "
         f"{replies_before} answered before the kill, {replies} answered in all, "
