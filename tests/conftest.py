@@ -11,7 +11,7 @@ import tempfile
 import textwrap
 import uuid
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +169,22 @@ def query(location: Location, sql: str, *params: object) -> list[tuple[Any, ...]
         return postgresql_query(str(location), sql, *params)
     with closing(sqlite3.connect(location)) as db, db:  # commits a write
         return db.execute(sql, params).fetchall()
+
+
+@contextmanager
+def write_locked(location: Location, table: str, mode: str) -> Iterator[None]:
+    """Another process holding the write lock the bot or the console needs (a backup, a
+    migration, a stuck tool): SQLite's whole file, or PostgreSQL's lock `mode` on
+    `table`. Usable from another thread than the one that entered it."""
+    if isinstance(location, Path):
+        holder = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with psycopg.connect(str(location)) as other, other.transaction():
+        other.execute(f"LOCK TABLE {table} IN {mode} MODE")
+        yield

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from bot.database_location import Location, is_postgresql, redacted
 from bot.store.database import conflict_insert, sync_engine_for
-from bot.store.migrations.revision import LEGACY_VERSIONS
+from bot.store.migrations.revision import revision_of
 from bot.store.tables import meta
 
 # Schema v2 added messages.lang, which the recruiters' reads use.
@@ -144,17 +144,6 @@ class Database:
             raise NotATranscriptDatabase(self.shown, 0) from None
         if version < MIN_SCHEMA_VERSION:
             raise NotATranscriptDatabase(self.shown, version)
-
-
-def revision_of(db: Connection) -> int:
-    """The schema's number: Alembic's revision, else SQLite's legacy version."""
-    if inspect(db).has_table("alembic_version"):
-        found = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        return int(found) if found is not None and str(found).isdigit() else 0
-    if db.dialect.name != "sqlite":
-        return 0
-    version = int(db.execute(text("PRAGMA user_version")).scalar_one())
-    return version if version <= LEGACY_VERSIONS else 0
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 
 from bot.database_location import Location, is_postgresql
+from bot.store.sql import is_sqlite
 
 BUSY_TIMEOUT_MS = 1000
 CONNECT_TIMEOUT_S = 5
@@ -120,4 +121,4 @@ def conflict_insert(
     db: AsyncConnection | Connection, table: Table
 ) -> sqlite.Insert | postgresql.Insert:
     """INSERT with ON CONFLICT, which both dialects spell the same way."""
-    return sqlite.insert(table) if db.dialect.name == "sqlite" else postgresql.insert(table)
+    return sqlite.insert(table) if is_sqlite(db) else postgresql.insert(table)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from bot.core.vocabulary import Direction, Outcome
-from bot.store.connections import revision_of
 from bot.store.filters import scope
+from bot.store.migrations.revision import revision_of
 from bot.store.periods import Period
 from bot.store.queries import QUESTION_BEFORE_FALLBACK
 from bot.store.sql import run
@@ -232,11 +232,7 @@ def fallbacks(
 
 def notified(db: Connection, topic: str) -> set[str]:
     """Candidates already sent the answer to `topic` (nobody before schema v4)."""
-    if schema_version(db) < NOTIFICATIONS_VERSION:
+    if revision_of(db) < NOTIFICATIONS_VERSION:
         return set()
     rows = run(db, "SELECT candidate FROM notifications WHERE topic = ?", (topic,))
     return {row[0] for row in rows}
-
-
-def schema_version(db: Connection) -> int:
-    return revision_of(db)

@@ -14,7 +14,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
@@ -410,16 +410,17 @@ def _snippets(db: Connection, ids: Sequence[str], match: str) -> dict[str, _Snip
     messages before the bot's): seq and snippet parts."""
     if not ids:
         return {}
-    rows = run(
-        db,
-        _SNIPPETS.format(ids=_in("p.conversation", ids))
-        if is_sqlite(db)
-        else _PG_SNIPPETS.format(ids=_in("m.conversation", ids)),
-        [HIT_START, HIT_END, match, *ids] if is_sqlite(db) else [match, *ids],
-    ).mappings()
-    mark = (lambda text: text) if is_sqlite(db) else functools.partial(_marked, query=match)
+    mark: Callable[[str], str]
+    if is_sqlite(db):  # FTS5's snippet() marks the hits itself
+        sql = _SNIPPETS.format(ids=_in("p.conversation", ids))
+        params: list[object] = [HIT_START, HIT_END, match, *ids]
+        mark = str
+    else:
+        sql = _PG_SNIPPETS.format(ids=_in("m.conversation", ids))
+        params = [match, *ids]
+        mark = functools.partial(_marked, query=match)
     found: dict[str, _Snippet] = {}
-    for row in rows:
+    for row in run(db, sql, params).mappings():
         if row["conversation"] not in found:
             found[row["conversation"]] = (row["seq"], _snippet_parts(mark(row["snippet"])))
     return found

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 _MARK = re.compile(r"\?")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -22,7 +23,7 @@ def run(db: Connection, sql: str, params: Sequence[object] = ()) -> CursorResult
     return db.execute(text(named), values)
 
 
-def is_sqlite(db: Connection) -> bool:
+def is_sqlite(db: Connection | AsyncConnection) -> bool:
     return db.dialect.name == "sqlite"
 
 

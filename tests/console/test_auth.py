@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,7 +13,7 @@ from bot.database_location import Location
 from bot.store import throttle, users
 from bot.store.connections import Database
 from bot.store.sessions import COOKIE
-from tests.conftest import query
+from tests.conftest import query, write_locked
 from tests.console.conftest import PASSWORD, console_settings, csrf_of, login
 
 PAGES = ["/", "/trends", "/unanswered", "/admin/audit", "/admin/users", "/conversations/abc"]
@@ -292,21 +288,6 @@ def test_unknown_page_is_a_clear_404(recruiter: TestClient) -> None:
     assert response.status_code == 404 and "This page does not exist." in response.text
 
 
-@contextmanager
-def write_locked(location: Location) -> Iterator[None]:
-    """Another process holding the write lock the console needs (the bot, a backup, a
-    migration): SQLite's whole file, or PostgreSQL's lock on the accounts table."""
-    if isinstance(location, Path):
-        with closing(sqlite3.connect(location, isolation_level=None)) as other:
-            other.execute("BEGIN EXCLUSIVE")
-            yield
-            other.execute("ROLLBACK")
-        return
-    with psycopg.connect(str(location)) as other, other.transaction():
-        other.execute("LOCK TABLE console_users IN ACCESS EXCLUSIVE MODE")
-        yield
-
-
 def test_a_locked_database_gets_a_clear_page_then_works(
     client: TestClient, console_db: Location, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,7 +297,7 @@ def test_a_locked_database_gets_a_clear_page_then_works(
     client.app.state.console.database.close()  # type: ignore[attr-defined]  # new engines
     form = client.get("/login")
     data = {"name": "rita", "password": PASSWORD, "csrf": csrf_of(form.text)}
-    with write_locked(console_db):
+    with write_locked(console_db, "console_users", "ACCESS EXCLUSIVE"):
         busy = client.post("/login", data=data)
         assert busy.status_code == 503
         assert "busy or unavailable. Try again in a moment." in busy.text

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.store import TranscriptStore
-from bot.store.connections import reading, revision_of
+from bot.store.connections import reading
 from bot.store.conversation import ConversationLog
+from bot.store.migrations.revision import revision_of
 from bot.store.migrations.upgrade import SchemaTooNew, head, upgrade
 from tests.conftest import ROOT, run_bot
 from tests.store.conftest import query, revision

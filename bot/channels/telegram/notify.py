@@ -43,8 +43,8 @@ from bot.store.evidence import (
     UnansweredQuestion,
     fallbacks,
     notified,
-    schema_version,
 )
+from bot.store.migrations.revision import revision_of
 from bot.store.notifications import Notifications
 from bot.transcripts.render import printable
 
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     with reading(settings.database) as db:
         asked = fallbacks(db, period, cutoff, args.posting)
         already = notified(db, args.topic)
-        version = schema_version(db)
+        version = revision_of(db)
     notices = plan(asked, responder, args.topic, already)
     _print_plan(notices, args.topic, period.describe(), settings.retention_days)
     if not args.send:

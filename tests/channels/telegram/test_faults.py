@@ -23,20 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 from bot.database_location import Location
 from tests.channels.telegram.conftest import StartBot, spawn_bot, until
-from tests.conftest import query
+from tests.conftest import query, write_locked
 from tests.fakes.bot_api import FakeBotApi, FakeUser
 from tests.store.conftest import Faults
 
@@ -210,24 +206,6 @@ async def test_429_then_502_for_ten_seconds_each_answers_every_message_once(
 # -- the database locked or refusing ---------------------------------------------------------
 
 
-@contextmanager
-def locked(location: Location) -> Iterator[None]:
-    """Another process holding the database's write lock: SQLite's whole file, or
-    PostgreSQL's messages table (EXCLUSIVE: reads go on, writes wait)."""
-    if isinstance(location, Path):
-        holder = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
-        holder.execute("BEGIN EXCLUSIVE")
-        try:
-            yield
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
-        return
-    with psycopg.connect(str(location)) as holder, holder.transaction():
-        holder.execute("LOCK TABLE messages IN EXCLUSIVE MODE")
-        yield
-
-
 async def test_a_database_locked_for_15_s_delays_no_reply_and_loses_no_row(
     fake: FakeBotApi, start_bot: StartBot, location: Location
 ) -> None:
@@ -238,7 +216,7 @@ async def test_a_database_locked_for_15_s_delays_no_reply_and_loses_no_row(
     assert await bot.store.flush()
     # Taken in a thread: the lock may wait for a transaction of the bot's that needs this
     # event loop to end.
-    holding = locked(location)
+    holding = write_locked(location, "messages", "EXCLUSIVE")  # reads go on
     await asyncio.to_thread(holding.__enter__)
     try:
         users = burst(fake, 10)
